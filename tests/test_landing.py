@@ -1,0 +1,181 @@
+"""The landing page, rendered from constructed sidecars."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tokenecon.landing import format_value, render_index, safe_href
+
+
+def sidecar(name, **kw):
+    base = {
+        "name": name,
+        "title": f"Title of {name}",
+        "html": f"{name}.html",
+        "summary": f"Takeaway of {name}.",
+        "parameters": {},
+        "records": {},
+        "tables": {"labs": "ab" * 32},
+        "version": "0.1.0",
+        "commit": "abc123def456",
+        "status": "ok",
+    }
+    base.update(kw)
+    return base
+
+
+FACTCHECK = sidecar(
+    "article_fact_check",
+    title="The article, claim by claim",
+    parameters={"tolerance": 0.15, "draws": 2000},
+    records={
+        "takeaway": {"value": "Takeaway of the fact-check."},
+        "headline_electricity_share": {"value": 0.071, "label": "Electricity share of a token's cost", "unit": "share"},
+        "headline_usd_per_kwh": {"value": {"low": 2.0, "central": 6.5, "high": 19.0, "unit": "USD per kWh"},
+                                 "label": "Token revenue per kWh"},
+        "verdicts": {"value": [
+            {"claim_id": "top10_weekly_tokens", "claim": "Top-10 weekly tokens", "quote": "about 8.7 trillion",
+             "claimed": "8.7 trillion", "estimate": "8.74 trillion", "verdict": "supported",
+             "reason": "Within 1%.", "link": "token_share.html#Top-ten-tokens"},
+            {"claim_id": "cn_electricity_discount", "claim": "Electricity 40% cheaper", "quote": "about 40% lower",
+             "claimed": "40%", "estimate": "3% (−8% to 31%)", "verdict": "overstated",
+             "reason": "Industrial prices are about equal.", "link": "article_fact_check.html#Electricity-prices"},
+            {"claim_id": "h100_price", "claim": "H100 price", "claimed": "$30,000", "estimate": "",
+             "verdict": "not computed", "reason": "ImportError: No module named 'tokenecon.serving'", "link": ""},
+        ]},
+    },
+)
+
+
+class _Collector(HTMLParser):
+    """Collects tags/attributes, ids and visible text (to check structure without a browser)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.ids, self.open = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "br", "link", "img", "input"):
+            self.open.append(tag)
+        if dict(attrs).get("id"):
+            self.ids.append(dict(attrs)["id"])
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"unbalanced </{tag}>, open: {self.open[-3:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(page: str) -> _Collector:
+    c = _Collector()
+    c.feed(page)
+    c.close()
+    assert not c.open, f"unclosed tags: {c.open}"
+    return c
+
+
+def test_full_page_structure_and_content():
+    pages = [FACTCHECK, sidecar("token_share", parameters={"week": "2026-02-16"})]
+    page = render_index(pages)
+    c = parse(page)
+    text = " ".join(c.text)
+    assert page.startswith("<!DOCTYPE html>")
+    assert ('meta', {'name': 'viewport', 'content': 'width=device-width, initial-scale=1'}) in c.tags
+    assert {"headline-findings", "verdicts", "reports", "report-token_share", "report-article_fact_check"} <= set(c.ids)
+    # headline numbers formatted from the records, not retyped: 0.071 share -> 7.1%
+    assert "7.1%" in text and "6.5 (2 to 19) USD per kWh" in text
+    # verdict counts computed from the rows
+    assert "supported: 1" in text and "overstated: 1" in text and "not computed: 1" in text
+    assert "ImportError: No module named" in text  # the error of a claim that was not computed is shown
+    hrefs = [a.get("href") for t, a in c.tags if t == "a"]
+    assert "token_share.html#Top-ten-tokens" in hrefs and "token_share.html" in hrefs
+    assert "week" in text and "2026-02-16" in text  # parameters on the card
+    assert "Takeaway of token_share." in text
+
+
+def test_deterministic_and_order_independent():
+    a = render_index([FACTCHECK, sidecar("b"), sidecar("a")])
+    b = render_index([sidecar("a"), sidecar("b"), FACTCHECK])
+    assert a == b
+    assert a.index('id="report-a"') < a.index('id="report-b"')
+    assert not re.search(r"20\d\d-\d\d-\d\dT\d\d:\d\d", a)  # no timestamp
+
+
+def test_escaping_of_every_text_field():
+    evil = "<script>alert('x')</script> & \"quotes\""
+    page = render_index([
+        sidecar("x", title=evil, summary=evil, parameters={evil: evil},
+                records={"headline_a": {"value": evil, "label": evil},
+                         "verdicts": {"value": [{"claim_id": "c", "claim": evil, "quote": evil, "claimed": evil,
+                                                 "estimate": evil, "verdict": evil, "reason": evil}]}}),
+    ])
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    parse(page)
+
+
+def test_missing_summary_and_no_factcheck():
+    page = render_index([sidecar("plain", summary=None)])
+    text = " ".join(parse(page).text)
+    assert "recorded no one-line takeaway" in text
+    assert "fact-check report has not been built" in text
+    assert "No report has recorded a headline figure yet" in text
+
+
+def test_failed_report_shown_as_failed():
+    failed = sidecar("broken", status="failed", summary=None,
+                     error="cell 4 (`x = 1/0`) raised ZeroDivisionError: division by zero")
+    page = render_index([failed, sidecar("fine")])
+    c = parse(page)
+    text = " ".join(c.text)
+    card = page[page.index('id="report-broken"'):page.index("</article>", page.index('id="report-broken"'))]
+    assert 'class="card failed"' in page and "failed" in card
+    assert "ZeroDivisionError: division by zero" in card
+    assert 'href="broken.html"' not in page  # no "open" link to a report that failed
+    assert "1 of 2 reports built successfully" in text
+
+
+def test_no_network_resources_and_no_script():
+    page = render_index([FACTCHECK, sidecar("a", html="https://evil.example/x.html"),
+                         sidecar("b", html="javascript:alert(1)")])
+    c = parse(page)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "url(" not in page and "@import" not in page and "@font-face" not in page
+    assert not any(t in ("script", "img", "link", "iframe", "object", "embed") for t, _ in c.tags)
+    assert "javascript:" not in page
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="item 0"):
+        render_index([{"title": "no name"}])
+    with pytest.raises(ValueError, match="list"):
+        render_index({"name": "x"})
+
+
+@pytest.mark.parametrize(
+    "value, unit, expected",
+    [
+        (0.613, "share", "61.3%"),
+        (8.74e12, "tokens", "8.74 trillion tokens"),
+        (30000, "USD", "30,000 USD"),
+        (0.0739, "USD per kWh", "0.0739 USD per kWh"),
+        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7.0% (5.0% to 9.0%)"),
+        (None, None, "n/a"),
+        ([1, 2], None, None),
+    ],
+)
+def test_format_value(value, unit, expected):
+    assert format_value(value, unit) == expected
+
+
+def test_safe_href():
+    assert safe_href("token_share.html#Where-tokens-are-computed") == "token_share.html#Where-tokens-are-computed"
+    assert safe_href("a b.html") == "a%20b.html"
+    for bad in ("http://x/y.html", "https://x", "//x/y", "javascript:alert(1)", "data:text/html,hi", "", None):
+        assert safe_href(bad) is None
