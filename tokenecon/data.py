@@ -429,3 +429,28 @@ def build(out_dir: Path | None = None, raw: Path | None = None, names: list[str]
 def parse_csv_bytes(blob: bytes, tbl: Table, where: str) -> pd.DataFrame:
     raw = pd.read_csv(io.BytesIO(blob), dtype=str, keep_default_na=False, na_filter=False)
     return validate(_coerce(raw, tbl, where), tbl, where)
+
+
+def coverage(names: list[str] | None = None) -> pd.DataFrame:
+    """One row per table: kind, licences, rows, key date range (each table loaded and validated)."""
+    rows = []
+    for n in names or sorted(tables()):
+        tbl = table(n)
+        df = load(n)
+        lo = hi = pd.NaT
+        if tbl.date_column and df[tbl.date_column].notna().any():
+            d = pd.to_datetime(df[tbl.date_column])
+            lo, hi = d.min(), d.max()
+        rows.append(
+            {
+                "table": n,
+                "title": tbl.title,
+                "kind": tbl.kind,
+                "licence": "; ".join(sorted({s.licence for s in tbl.sources})),
+                "rows": len(df),
+                "columns": len(tbl.columns),
+                "date_from": lo,
+                "date_to": hi,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,51 @@
+# tokenecon — `make help` lists the targets.
+#   make reports   build every report into reports/ (bootstraps .venv on first use)
+#   make test      run the test suite (same bootstrap)
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+LAB_VENV := .venv-lab
+STAMP    := $(VENV)/.tokenecon-installed
+LAB_STAMP := $(LAB_VENV)/.tokenecon-installed
+ARGS     ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test test-fast lab data check clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(LAB_STAMP): pyproject.toml constraints.txt
+	@test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,lab]'
+	@touch $@
+
+reports: $(STAMP) ## execute every notebook into reports/*.html (ARGS="token_cost -p batch 64" to choose)
+	$(BIN)/tokenecon reports $(ARGS)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP) ## run the tests that execute no notebook
+	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+lab: $(LAB_STAMP) ## JupyterLab on notebooks/ (own env .venv-lab, so the report env stays lean)
+	$(LAB_VENV)/bin/jupyter lab notebooks/
+
+data: $(STAMP) ## rebuild data/ from the raw mirror ($$TOKENECON_RAW or ../shared/sources)
+	$(BIN)/tokenecon data build
+
+check: $(STAMP) ## validate every table in data/
+	$(BIN)/tokenecon data check
+
+clean: ## remove built reports (keeps the environments)
+	rm -rf reports/*.html reports/*.json reports/*.png reports/_executed reports/_failed
+	find . -name __pycache__ -prune -exec rm -rf {} + 2>/dev/null || true
+
+distclean: clean ## also remove the environments
+	rm -rf $(VENV) $(LAB_VENV) *.egg-info
