@@ -87,7 +87,7 @@ def available_years(network: pd.DataFrame | None = None) -> list[int]:
     net = network if network is not None else _load("btc_network_daily")
     d = pd.to_datetime(net["date"])
     counts = d.dt.year.value_counts()
-    full = [int(y) for y, n in counts.items() if n == (366 if pd.Timestamp(f"{y}-12-31").dayofyear == 366 else 365)]
+    full = [int(y) for y, n in counts.items() if n == (366 if pd.Timestamp(f"{y}-01-01").is_leap_year else 365)]
     return sorted(full)
 
 
