@@ -1,0 +1,246 @@
+"""Fit the energy model's few free efficiency factors to measurements, and report its errors.
+
+Two regimes are fitted separately:
+
+* ``probe`` — the H200 probe's decode proxy (CUDA graphs, no serving engine): five factors
+  (flop_util, bw_util, step_overhead_s, flop_energy_factor, byte_energy_factor) on 11 points.
+* ``serving`` — the ML.ENERGY v3 vLLM runs, per GPU type (H100, B200): flop_util, bw_util and
+  step_overhead_s, with the energy factors carried over from the probe fit.
+
+Fits minimise squared log errors (scipy ``least_squares``, fixed start, bounded), so they are
+deterministic. Errors: the probe's median absolute percentage error; ML.ENERGY's median ratio error
+(max(pred/meas, meas/pred)), in-sample and leave-one-model-out (each model predicted by factors fitted
+without it). Results are stored in the ``energy_calibration`` table by ``tokenecon data build`` (see
+:func:`build_calibration_table`); :func:`efficiency` reads that table, so notebooks never refit.
+
+ML.ENERGY does not publish input lengths. Each run's J/output-token is modelled as decode at the mean
+context (input + output/2) plus the prefill energy of the input, spread over the output:
+J/out = J_decode + (input/output) × J_prefill. The input lengths per task are assumptions
+(:data:`TASK_INPUT_TOKENS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from . import energy as en
+
+#: Assumed mean prompt length per ML.ENERGY task (tokens, including chat template / system prompt).
+#: lm-arena-chat: single-turn Chatbot Arena prompts, mostly short (~100-300 tokens);
+#: gpqa: a multiple-choice science question with four options and instructions (~200-400);
+#: sourcegraph-fim: fill-in-the-middle code completion with file prefix and suffix (~500-2,000).
+#: Uncertain by ~2x; they move the prediction little except for sourcegraph-fim (short outputs).
+TASK_INPUT_TOKENS = {"lm-arena-chat": 200.0, "gpqa": 300.0, "sourcegraph-fim": 1000.0}
+
+#: Tokens per prefill step (vLLM chunked prefill batches prompt tokens into chunks of this order).
+PREFILL_CHUNK_TOKENS = 2048.0
+
+#: Hardware whose serving factors come from which fitted GPU type: Hopper-class and older or
+#: non-NVIDIA parts use the H100 fit; Blackwell parts the B200 fit (no serving measurements exist for
+#: the others — an assumption, stated in the table).
+SERVING_FIT_FOR = {"A100": "H100", "H100": "H100", "H800": "H100", "H200": "H100", "H20": "H100",
+                   "Ascend 910B": "H100", "Ascend 910C": "H100", "B200": "B200", "GB200": "B200"}
+
+PROBE_PARAMS = ("flop_util", "bw_util", "step_overhead_s", "flop_energy_factor", "byte_energy_factor")
+SERVING_PARAMS = ("flop_util", "bw_util", "step_overhead_s")
+_BOUNDS = {"flop_util": (0.02, 1.0), "bw_util": (0.02, 1.0), "step_overhead_s": (0.0, 0.2),
+           "flop_energy_factor": (0.2, 5.0), "byte_energy_factor": (0.2, 5.0)}
+_START = {"flop_util": 0.5, "bw_util": 0.7, "step_overhead_s": 0.002, "flop_energy_factor": 1.0,
+          "byte_energy_factor": 1.0}
+
+
+@dataclass(frozen=True)
+class _Work:
+    """Per-measurement work and hardware constants, precomputed once (they do not depend on the factors)."""
+
+    dec: tuple  # tokens, flops, bytes of a decode step
+    pre: tuple | None  # tokens, flops, bytes of a prefill step (None for probe rows)
+    in_per_out: np.ndarray  # input tokens per output token
+    n: np.ndarray
+    peak: np.ndarray
+    bw: np.ndarray
+    tdp: np.ndarray
+    idle: np.ndarray
+    jf: np.ndarray
+    jb: np.ndarray
+    measured: np.ndarray
+    model: np.ndarray
+
+
+def _hardware_map(hardware: pd.DataFrame, probe: pd.DataFrame) -> dict:
+    h200 = hardware.loc[hardware["hardware"] == "H200"].iloc[0]
+    pr = probe.iloc[0]
+    return {r["hardware"]: en.hardware_energy_from_rows(r, h200, pr) for _, r in hardware.iterrows()}
+
+
+def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, probe: pd.DataFrame) -> _Work:
+    """Compute every measurement's step work (decode, and prefill for ML.ENERGY rows) and constants."""
+    hw = _hardware_map(hardware, probe)
+    mrows = {r["model"]: r for _, r in models.iterrows()}
+    k = len(meas)
+    dec = [np.zeros(k) for _ in range(3)]
+    pre = [np.ones(k), np.zeros(k), np.zeros(k)]
+    in_per_out = np.zeros(k)
+    n, peak, bw, tdp, idle, jf, jb = (np.zeros(k) for _ in range(7))
+    for i, (_, r) in enumerate(meas.reset_index(drop=True).iterrows()):
+        shape = en.shape_from_row(mrows[r["model"]], r["precision"])
+        h = hw[r["hardware"]]
+        b = float(max(r["batch"], 1.0))
+        if r["dataset"] == "h200_probe":
+            ctx = float(r["context_tokens"])
+        else:
+            inp = TASK_INPUT_TOKENS[r["task"]]
+            out = float(r["avg_output_tokens"])
+            ctx = inp + out / 2.0
+            in_per_out[i] = inp / out
+            pb = max(PREFILL_CHUNK_TOKENS / inp, 1.0)
+            t, f, by = en.step_work(shape, batch=pb, context=inp, phase="prefill", data_parallel=int(r["data_parallel"]))
+            pre[0][i], pre[1][i], pre[2][i] = float(t), float(f), float(by)
+        t, f, by = en.step_work(shape, batch=b, context=ctx, phase="decode", data_parallel=int(r["data_parallel"]))
+        dec[0][i], dec[1][i], dec[2][i] = float(t), float(f), float(by)
+        n[i] = r["num_gpus"]
+        peak[i] = h.peak_flops(shape.precision)
+        bw[i], tdp[i], idle[i] = h.bandwidth, h.tdp_w, h.idle_w
+        jf[i] = h.j_per_flop * h.peak_flops_bf16 / peak[i]
+        jb[i] = h.j_per_byte
+    return _Work(tuple(dec), tuple(pre), in_per_out, n, peak, bw, tdp, idle, jf, jb,
+                 meas["j_per_token"].to_numpy(float), meas["model"].to_numpy())
+
+
+def predict(work: _Work, eff: en.Efficiency, rows=slice(None)) -> np.ndarray:
+    """Predicted GPU J per output token for the prepared measurements (``rows`` selects a subset)."""
+    kw = dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
+              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff)
+    tok, f, by = (a[rows] for a in work.dec)
+    _, e_dec, _, _ = en.step_time_energy(tok, f, by, **kw)
+    j = e_dec / tok
+    ipo = work.in_per_out[rows]
+    if np.any(ipo > 0):
+        ptok, pf, pby = (a[rows] for a in work.pre)
+        _, e_pre, _, _ = en.step_time_energy(ptok, pf, pby, **kw)
+        j = j + ipo * e_pre / ptok
+    return j
+
+
+def fit(work: _Work, params=SERVING_PARAMS, base: en.Efficiency | None = None, rows=slice(None)) -> en.Efficiency:
+    """Least-squares fit of ``params`` (log errors) on the selected rows; other fields from ``base``."""
+    from scipy.optimize import least_squares
+
+    base = base or en.Efficiency()
+    lo = np.array([_BOUNDS[p][0] for p in params])
+    hi = np.array([_BOUNDS[p][1] for p in params])
+    x0 = np.array([_START[p] for p in params])
+    meas = np.log(work.measured[rows])
+
+    def eff_of(x):
+        return en.Efficiency(**{**base.__dict__, **dict(zip(params, x))})
+
+    def resid(x):
+        return np.log(predict(work, eff_of(x), rows)) - meas
+
+    res = least_squares(resid, x0, bounds=(lo, hi), x_scale=np.maximum(x0, 1e-3), method="trf")
+    return eff_of(res.x)
+
+
+def ratio_error(pred, meas) -> np.ndarray:
+    """max(pred/meas, meas/pred): 1.0 = exact, 1.5 = off by 50% either way."""
+    r = np.asarray(pred, float) / np.asarray(meas, float)
+    return np.maximum(r, 1.0 / r)
+
+
+def abs_pct_error(pred, meas) -> np.ndarray:
+    return 100.0 * np.abs(np.asarray(pred, float) / np.asarray(meas, float) - 1.0)
+
+
+def _round(eff: en.Efficiency) -> en.Efficiency:
+    return en.Efficiency(**{k: float(f"{v:.6g}") for k, v in eff.__dict__.items()})
+
+
+def calibrate(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, probe: pd.DataFrame,
+              lomo: bool = True) -> pd.DataFrame:
+    """Fit both regimes and measure their errors. One row per (regime, fitted hardware)."""
+    rows = []
+    pm = meas[meas["dataset"] == "h200_probe"].reset_index(drop=True)
+    wp = prepare(pm, models, hardware, probe)
+    e_probe = _round(fit(wp, PROBE_PARAMS))
+    pred = predict(wp, e_probe)
+    # leave-one-point-out for the probe (it has a single model)
+    lopo = np.array([predict(wp, fit(wp, PROBE_PARAMS, rows=np.arange(len(pm)) != i), np.array([i]))[0]
+                     for i in range(len(pm))]) if lomo else np.full(len(pm), np.nan)
+    rows.append(_row("probe", "H200", e_probe, pm, pred, lopo, "leave-one-point-out"))
+    ml = meas[meas["dataset"] == "mlenergy_v3"]
+    for gpu in sorted(ml["hardware"].unique()):
+        g = ml[ml["hardware"] == gpu].reset_index(drop=True)
+        w = prepare(g, models, hardware, probe)
+        e = _round(fit(w, SERVING_PARAMS, base=e_probe))
+        pred = predict(w, e)
+        out = np.full(len(g), np.nan)
+        if lomo:
+            for mdl in sorted(g["model"].unique()):
+                hold = w.model == mdl
+                e_lo = fit(w, SERVING_PARAMS, base=e_probe, rows=~hold)
+                out[hold] = predict(w, e_lo, hold)
+        rows.append(_row("serving", gpu, e, g, pred, out, "leave-one-model-out"))
+    return pd.DataFrame(rows)
+
+
+def _row(regime, gpu, eff, g, pred, out, how):
+    meas = g["j_per_token"].to_numpy(float)
+    applies = sorted(h for h, src in SERVING_FIT_FOR.items() if src == gpu) if regime == "serving" else ["H200"]
+    return {
+        "regime": regime, "hardware": gpu, **eff.__dict__,
+        "n_measurements": len(g), "n_models": int(g["model"].nunique()),
+        "median_abs_error_pct": float(f"{np.median(abs_pct_error(pred, meas)):.4g}"),
+        "median_ratio_error": float(f"{np.median(ratio_error(pred, meas)):.4g}"),
+        "median_abs_error_pct_out_of_sample": float(f"{np.median(abs_pct_error(out, meas)):.4g}"),
+        "median_ratio_error_out_of_sample": float(f"{np.median(ratio_error(out, meas)):.4g}"),
+        "out_of_sample_method": how,
+        "applies_to": ", ".join(applies),
+    }
+
+
+# --------------------------------------------------------------------------- stored factors
+
+@lru_cache(maxsize=1)
+def _table() -> pd.DataFrame | None:
+    from . import data
+
+    try:
+        return data.load("energy_calibration")
+    except FileNotFoundError:
+        return None
+
+
+def efficiency(hardware: str, regime: str = "serving") -> en.Efficiency:
+    """The stored calibrated factors for ``hardware`` (serving: via :data:`SERVING_FIT_FOR`).
+
+    regime "serving" (vLLM-like production serving, the default for cost and energy estimates) or "probe"
+    (ideal CUDA-graph kernels, H200 only). Falls back to :data:`tokenecon.energy.PRIOR_EFFICIENCY` only if the
+    ``energy_calibration`` table has not been built.
+    """
+    from .hardware import hardware_name
+
+    if regime not in ("serving", "probe"):
+        raise ValueError(f"regime: {regime!r} is not one of ['serving', 'probe']")
+    key = hardware_name(hardware)
+    t = _table()
+    if t is None:
+        return en.PRIOR_EFFICIENCY
+    src = SERVING_FIT_FOR.get(key, "H100") if regime == "serving" else "H200"
+    sel = t[(t["regime"] == regime) & (t["hardware"] == src)]
+    if sel.empty:
+        raise ValueError(f"energy_calibration has no {regime!r} row for {src!r}")
+    r = sel.iloc[0]
+    return en.Efficiency(**{k: float(r[k]) for k in PROBE_PARAMS})
+
+
+def errors_table() -> pd.DataFrame:
+    """The stored calibration errors (from the ``energy_calibration`` table)."""
+    t = _table()
+    if t is None:
+        raise FileNotFoundError("energy_calibration table not built (run `tokenecon data build energy_calibration`)")
+    return t
