@@ -242,3 +242,27 @@ def test_mix_and_exported_energy_by_hand():
     # 2e12 tokens = 2e6 Mtok x 2 kWh = 4e6 kWh = 4000 MWh; x 500 g/kWh = 2000 t
     assert out["mwh_per_week"].central == pytest.approx(4000) and out["tco2_per_week"].central == pytest.approx(2000)
     assert out["mwh_per_week"].low == pytest.approx(1000) and out["mwh_per_week"].high == pytest.approx(9000)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@pytest.mark.slow
+def test_token_share_report_runs_and_prints_computed_article_figures(run_report, t):
+    html = run_report("token_share").read_text(encoding="utf-8")
+    a = share.article_week(t["openrouter_weekly_top10"], t["labs"], "2026-02-16")
+    assert "Token share" in html
+    # the computed figures appear next to the article's
+    assert "59.0%" in html and "8.74 trillion" in html and "2.57 trillion" in html
+    assert f"{100 * a.china_share:.1f}%" in html
+    assert "not all Chinese" in html
+    assert "http://" not in html.split("<body", 1)[-1].replace("http://www.w3.org", "")
+
+
+@pytest.mark.slow
+def test_token_share_report_with_overrides_and_window(run_report):
+    # Reclassify Google as Chinese in a short window: the article week is outside the window's daily data,
+    # but it is read from the weekly table, so it still renders, now with the top three all "Chinese".
+    html = run_report("token_share", {"start": "2026-06-01", "end": "2026-07-12", "top_n": 5,
+                                      "bloc_overrides": {"google": "china"}}).read_text(encoding="utf-8")
+    assert "all Chinese" in html and "not all Chinese" not in html

@@ -315,6 +315,8 @@ class InferencePlace:
     hq_based_share: float             # what assuming "CN headquarters = computed in China" would give
     platform_tokens: int
     by_class: pd.DataFrame
+    providers: pd.DataFrame           # provider table with location_class and china_fraction_central
+    high_if_unknown_in_china: float   # share if every provider with no published location were in China
 
 
 def china_computed_share(providers: pd.DataFrame, labs: pd.DataFrame, china_platform_share: Estimate) -> InferencePlace:
@@ -352,7 +354,31 @@ def china_computed_share(providers: pd.DataFrame, labs: pd.DataFrame, china_plat
     )
     table["platform_share"] = table["tokens"] / total
     table["meaning"] = table["location_class"].map(LOCATION_CLASSES)
-    return InferencePlace(num, den, share, min(hq, 1.0), int(total), table.sort_values("tokens", ascending=False).reset_index(drop=True))
+    wide = min((high + get("unknown")) / den.low, 1.0)
+    return InferencePlace(num, den, share, min(hq, 1.0), int(total), table.sort_values("tokens", ascending=False).reset_index(drop=True),
+                          p, wide)
+
+
+def china_located_kwh_per_mtok(place: InferencePlace, author_kwh: dict[str, Estimate], fallback: Estimate) -> tuple[Estimate, pd.DataFrame]:
+    """Energy per million tokens of the tokens computed in China, weighted by provider.
+
+    A provider that is a lab's own endpoint (``first_party_author``) gets that lab's model mix
+    (``author_kwh[author]``); other providers (domestic clouds hosting many labs' models) and labs the energy
+    model does not cover get ``fallback`` (e.g. the mix of all Chinese-model tokens). Weights are the central
+    China-located tokens of each provider.
+    """
+    p = place.providers
+    p = p[p["china_fraction_central"] > 0].copy()
+    if p.empty:
+        raise ValueError("no provider is located in China in the provider table; nothing to weight")
+    p["china_tokens"] = p["last_24h_tokens"].astype(float) * p["china_fraction_central"]
+    used = [author_kwh.get(a, fallback) if isinstance(a, str) else fallback for a in p["first_party_author"]]
+    p["energy_basis"] = [a if isinstance(a, str) and a in author_kwh else "all Chinese-model mix" for a in p["first_party_author"]]
+    p["kwh_per_mtok"] = [e.central for e in used]
+    w = p["china_tokens"] / p["china_tokens"].sum()
+    est = Estimate(float((w * [e.low for e in used]).sum()), float((w * p["kwh_per_mtok"]).sum()),
+                   float((w * [e.high for e in used]).sum()), "kWh per million tokens")
+    return est, p[["provider_slug", "location_class", "china_tokens", "energy_basis", "kwh_per_mtok"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- energy and carbon
