@@ -420,9 +420,13 @@ def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, s
             rows.append({"model_slug": slug, "model": None, "tokens": float(tokens)})
             continue
         lo = ce = hi = 0.0
-        for phase, f in split.items():
-            e = energy(model, phase)
-            lo, ce, hi = lo + f * e.low, ce + f * e.central, hi + f * e.high
+        try:
+            for phase, f in split.items():
+                e = energy(model, phase)
+                lo, ce, hi = lo + f * e.low, ce + f * e.central, hi + f * e.high
+        except ValueError as exc:  # the energy model knows the name but cannot evaluate it (e.g. no parameter count)
+            rows.append({"model_slug": slug, "model": None, "tokens": float(tokens), "note": f"{model}: {exc}"})
+            continue
         rows.append({"model_slug": slug, "model": model, "tokens": float(tokens), "kwh_per_mtok_low": lo,
                      "kwh_per_mtok": ce, "kwh_per_mtok_high": hi})
     t = pd.DataFrame(rows)
