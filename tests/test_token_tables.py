@@ -165,3 +165,14 @@ def test_rebuild_is_byte_identical(tmp_path):
     data.build(out_dir=tmp_path, names=TOKEN_TABLES)
     for n in TOKEN_TABLES:
         assert (tmp_path / f"{n}.csv").read_bytes() == data.table(n).path.read_bytes(), n
+
+
+def test_every_author_column_in_any_table_maps_to_a_lab():
+    # Other themes' tables that carry OpenRouter author slugs (e.g. model attributes) must map too.
+    labs = set(data.load("labs")["author"])
+    for name, tbl in data.tables().items():
+        cols = [c.name for c in tbl.columns]
+        for col in ("author", "first_party_author"):
+            if col in cols and name != "labs" and tbl.path.exists():
+                missing = set(data.load(name)[col].dropna()) - labs
+                assert not missing, f"{name}.{col}: authors {sorted(missing)} have no row in labs"
