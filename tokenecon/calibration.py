@@ -4,8 +4,12 @@ Two regimes are fitted separately:
 
 * ``probe`` — the H200 probe's decode proxy (CUDA graphs, no serving engine): five factors
   (flop_util, bw_util, step_overhead_s, flop_energy_factor, byte_energy_factor) on 11 points.
-* ``serving`` — the ML.ENERGY v3 vLLM runs, per GPU type (H100, B200): flop_util, bw_util and
-  step_overhead_s, with the energy factors carried over from the probe fit.
+* ``serving`` — the ML.ENERGY v3 vLLM runs, per GPU type (H100, B200): flop_util, bw_util,
+  step_overhead_s, busy_power_w and moe_layer_overhead_s, with the energy-per-FLOP/byte factors carried
+  over from the probe fit.
+
+Each fit matches log J/token *and* log tokens/s together, so time and energy are pinned separately
+(without throughput, low utilisations can masquerade as energy).
 
 Fits minimise squared log errors (scipy ``least_squares``, fixed start, bounded), so they are
 deterministic. Errors: the probe's median absolute percentage error; ML.ENERGY's median ratio error
@@ -46,11 +50,13 @@ SERVING_FIT_FOR = {"A100": "H100", "H100": "H100", "H800": "H100", "H200": "H100
                    "Ascend 910B": "H100", "Ascend 910C": "H100", "B200": "B200", "GB200": "B200"}
 
 PROBE_PARAMS = ("flop_util", "bw_util", "step_overhead_s", "flop_energy_factor", "byte_energy_factor")
-SERVING_PARAMS = ("flop_util", "bw_util", "step_overhead_s")
+SERVING_PARAMS = ("flop_util", "bw_util", "step_overhead_s", "busy_power_w", "moe_layer_overhead_s")
+ALL_PARAMS = PROBE_PARAMS + ("busy_power_w", "moe_layer_overhead_s")
 _BOUNDS = {"flop_util": (0.02, 1.0), "bw_util": (0.02, 1.0), "step_overhead_s": (0.0, 0.2),
-           "flop_energy_factor": (0.2, 5.0), "byte_energy_factor": (0.2, 5.0)}
+           "flop_energy_factor": (0.2, 5.0), "byte_energy_factor": (0.2, 5.0), "busy_power_w": (0.0, 1000.0),
+           "moe_layer_overhead_s": (0.0, 0.01)}
 _START = {"flop_util": 0.5, "bw_util": 0.7, "step_overhead_s": 0.002, "flop_energy_factor": 1.0,
-          "byte_energy_factor": 1.0}
+          "byte_energy_factor": 1.0, "busy_power_w": 100.0, "moe_layer_overhead_s": 1e-4}
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class _Work:
     pre: tuple | None  # tokens, flops, bytes of a prefill step (None for probe rows)
     in_per_out: np.ndarray  # input tokens per output token
     n: np.ndarray
+    moe_layers: np.ndarray
     peak: np.ndarray
     bw: np.ndarray
     tdp: np.ndarray
@@ -68,6 +75,7 @@ class _Work:
     jf: np.ndarray
     jb: np.ndarray
     measured: np.ndarray
+    tokens_per_s: np.ndarray
     model: np.ndarray
 
 
@@ -85,7 +93,7 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
     dec = [np.zeros(k) for _ in range(3)]
     pre = [np.ones(k), np.zeros(k), np.zeros(k)]
     in_per_out = np.zeros(k)
-    n, peak, bw, tdp, idle, jf, jb = (np.zeros(k) for _ in range(7))
+    n, moe, peak, bw, tdp, idle, jf, jb = (np.zeros(k) for _ in range(8))
     for i, (_, r) in enumerate(meas.reset_index(drop=True).iterrows()):
         shape = en.shape_from_row(mrows[r["model"]], r["precision"])
         h = hw[r["hardware"]]
@@ -103,27 +111,33 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
         t, f, by = en.step_work(shape, batch=b, context=ctx, phase="decode", data_parallel=int(r["data_parallel"]))
         dec[0][i], dec[1][i], dec[2][i] = float(t), float(f), float(by)
         n[i] = r["num_gpus"]
+        moe[i] = shape.n_moe_layers
         peak[i] = h.peak_flops(shape.precision)
         bw[i], tdp[i], idle[i] = h.bandwidth, h.tdp_w, h.idle_w
         jf[i] = h.j_per_flop * h.peak_flops_bf16 / peak[i]
         jb[i] = h.j_per_byte
-    return _Work(tuple(dec), tuple(pre), in_per_out, n, peak, bw, tdp, idle, jf, jb,
-                 meas["j_per_token"].to_numpy(float), meas["model"].to_numpy())
+    return _Work(tuple(dec), tuple(pre), in_per_out, n, moe, peak, bw, tdp, idle, jf, jb,
+                 meas["j_per_token"].to_numpy(float), meas["tokens_per_s"].to_numpy(float), meas["model"].to_numpy())
 
 
-def predict(work: _Work, eff: en.Efficiency, rows=slice(None)) -> np.ndarray:
-    """Predicted GPU J per output token for the prepared measurements (``rows`` selects a subset)."""
+def predict(work: _Work, eff: en.Efficiency, rows=slice(None), throughput: bool = False):
+    """Predicted GPU J per output token for the prepared measurements (``rows`` selects a subset).
+
+    With ``throughput=True`` returns (J/token, output tokens/s of the instance)."""
     kw = dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
-              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff)
+              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
+              n_moe_layers=work.moe_layers[rows])
     tok, f, by = (a[rows] for a in work.dec)
-    _, e_dec, _, _ = en.step_time_energy(tok, f, by, **kw)
+    t_dec, e_dec, _, _ = en.step_time_energy(tok, f, by, **kw)
     j = e_dec / tok
+    s_per_tok = t_dec / tok
     ipo = work.in_per_out[rows]
     if np.any(ipo > 0):
         ptok, pf, pby = (a[rows] for a in work.pre)
-        _, e_pre, _, _ = en.step_time_energy(ptok, pf, pby, **kw)
+        t_pre, e_pre, _, _ = en.step_time_energy(ptok, pf, pby, **kw)
         j = j + ipo * e_pre / ptok
-    return j
+        s_per_tok = s_per_tok + ipo * t_pre / ptok
+    return (j, 1.0 / s_per_tok) if throughput else j
 
 
 def fit(work: _Work, params=SERVING_PARAMS, base: en.Efficiency | None = None, rows=slice(None)) -> en.Efficiency:
@@ -135,12 +149,14 @@ def fit(work: _Work, params=SERVING_PARAMS, base: en.Efficiency | None = None, r
     hi = np.array([_BOUNDS[p][1] for p in params])
     x0 = np.array([_START[p] for p in params])
     meas = np.log(work.measured[rows])
+    meas_tps = np.log(work.tokens_per_s[rows])
 
     def eff_of(x):
         return en.Efficiency(**{**base.__dict__, **dict(zip(params, x))})
 
     def resid(x):
-        return np.log(predict(work, eff_of(x), rows)) - meas
+        j, tps = predict(work, eff_of(x), rows, throughput=True)
+        return np.concatenate([np.log(j) - meas, np.log(tps) - meas_tps])
 
     res = least_squares(resid, x0, bounds=(lo, hi), x_scale=np.maximum(x0, 1e-3), method="trf")
     return eff_of(res.x)
@@ -167,29 +183,34 @@ def calibrate(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, 
     pm = meas[meas["dataset"] == "h200_probe"].reset_index(drop=True)
     wp = prepare(pm, models, hardware, probe)
     e_probe = _round(fit(wp, PROBE_PARAMS))
-    pred = predict(wp, e_probe)
+    pred = predict(wp, e_probe, throughput=True)
     # leave-one-point-out for the probe (it has a single model)
-    lopo = np.array([predict(wp, fit(wp, PROBE_PARAMS, rows=np.arange(len(pm)) != i), np.array([i]))[0]
-                     for i in range(len(pm))]) if lomo else np.full(len(pm), np.nan)
+    lopo = (np.full(len(pm), np.nan), np.full(len(pm), np.nan))
+    if lomo:
+        for i in range(len(pm)):
+            j, tps = predict(wp, fit(wp, PROBE_PARAMS, rows=np.arange(len(pm)) != i), np.array([i]), throughput=True)
+            lopo[0][i], lopo[1][i] = j[0], tps[0]
     rows.append(_row("probe", "H200", e_probe, pm, pred, lopo, "leave-one-point-out"))
     ml = meas[meas["dataset"] == "mlenergy_v3"]
     for gpu in sorted(ml["hardware"].unique()):
         g = ml[ml["hardware"] == gpu].reset_index(drop=True)
         w = prepare(g, models, hardware, probe)
         e = _round(fit(w, SERVING_PARAMS, base=e_probe))
-        pred = predict(w, e)
-        out = np.full(len(g), np.nan)
+        pred = predict(w, e, throughput=True)
+        out = (np.full(len(g), np.nan), np.full(len(g), np.nan))
         if lomo:
             for mdl in sorted(g["model"].unique()):
                 hold = w.model == mdl
                 e_lo = fit(w, SERVING_PARAMS, base=e_probe, rows=~hold)
-                out[hold] = predict(w, e_lo, hold)
+                out[0][hold], out[1][hold] = predict(w, e_lo, hold, throughput=True)
         rows.append(_row("serving", gpu, e, g, pred, out, "leave-one-model-out"))
     return pd.DataFrame(rows)
 
 
-def _row(regime, gpu, eff, g, pred, out, how):
+def _row(regime, gpu, eff, g, pred_both, out_both, how):
     meas = g["j_per_token"].to_numpy(float)
+    tps = g["tokens_per_s"].to_numpy(float)
+    pred, out = pred_both[0], out_both[0]
     applies = sorted(h for h, src in SERVING_FIT_FOR.items() if src == gpu) if regime == "serving" else ["H200"]
     return {
         "regime": regime, "hardware": gpu, **eff.__dict__,
@@ -198,6 +219,8 @@ def _row(regime, gpu, eff, g, pred, out, how):
         "median_ratio_error": float(f"{np.median(ratio_error(pred, meas)):.4g}"),
         "median_abs_error_pct_out_of_sample": float(f"{np.median(abs_pct_error(out, meas)):.4g}"),
         "median_ratio_error_out_of_sample": float(f"{np.median(ratio_error(out, meas)):.4g}"),
+        "throughput_median_ratio_error": float(f"{np.median(ratio_error(pred_both[1], tps)):.4g}"),
+        "throughput_median_ratio_error_out_of_sample": float(f"{np.median(ratio_error(out_both[1], tps)):.4g}"),
         "out_of_sample_method": how,
         "applies_to": ", ".join(applies),
     }
@@ -235,7 +258,7 @@ def efficiency(hardware: str, regime: str = "serving") -> en.Efficiency:
     if sel.empty:
         raise ValueError(f"energy_calibration has no {regime!r} row for {src!r}")
     r = sel.iloc[0]
-    return en.Efficiency(**{k: float(r[k]) for k in PROBE_PARAMS})
+    return en.Efficiency(**{k: float(r[k]) for k in ALL_PARAMS})
 
 
 def errors_table() -> pd.DataFrame:

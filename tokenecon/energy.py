@@ -9,7 +9,8 @@ dense part). A step advances ``batch`` sequences by one token (decode), or runs 
   step's tokens, :func:`expected_distinct_experts`) + KV cache read (decode) or written (prefill);
 * time = max(FLOPs / (n·peak·flop_util), bytes / (n·bandwidth·bw_util), dynamic energy / (n·(TDP − idle)))
   + step_overhead_s — the third term is the power cap: a GPU cannot draw more than its TDP;
-* energy = n·idle_w·time + flop_energy_factor·j_per_flop·FLOPs + byte_energy_factor·j_per_byte·bytes.
+* energy = n·(idle_w + busy_power_w)·time + flop_energy_factor·j_per_flop·FLOPs
+  + byte_energy_factor·j_per_byte·bytes.
 
 Energy constants (:func:`hardware_energy`) are measured on an H200 (``gpu_energy_probe`` table) and
 scaled to other chips under stated assumptions. The efficiency factors (:class:`Efficiency`) are fitted
@@ -117,7 +118,11 @@ class Efficiency:
     flop_util: achieved fraction of peak FLOP/s; bw_util: achieved fraction of peak HBM bandwidth;
     step_overhead_s: fixed time per step (kernel launches, scheduling, sampling);
     flop_energy_factor / byte_energy_factor: energy per FLOP / per byte of the workload relative to the
-    probe's GEMM / copy microbenchmarks. Fields may be floats or arrays (Monte Carlo draws).
+    probe's GEMM / copy microbenchmarks; busy_power_w: power per GPU above idle drawn whenever a step
+    runs, whatever its FLOPs and bytes (clocks up, schedulers, host-side waits with the GPU awake);
+    moe_layer_overhead_s: extra time per MoE layer per step (routing, token permutation, grouped-GEMM
+    launches), so a step's fixed time is step_overhead_s + moe_layer_overhead_s × MoE layers.
+    Fields may be floats or arrays (Monte Carlo draws).
     """
 
     flop_util: float = 0.6
@@ -125,6 +130,8 @@ class Efficiency:
     step_overhead_s: float = 0.0
     flop_energy_factor: float = 1.0
     byte_energy_factor: float = 1.0
+    busy_power_w: float = 0.0
+    moe_layer_overhead_s: float = 0.0
 
 
 #: Ideal kernels: the probe's achieved GEMM and copy rates relative to the H200's peak, no overhead.
@@ -353,25 +360,27 @@ def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_
 
 
 def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, tdp_w, idle_w, j_per_flop, j_per_byte,
-                     efficiency: Efficiency, no_overhead=False):
+                     efficiency: Efficiency, no_overhead=False, n_moe_layers=0.0):
     """Step time (s) and GPU-board energy (J) from the work of a step; all arguments broadcast."""
     eff = efficiency
     u = _check("flop_util", eff.flop_util, 0.0, inclusive=False)
     m = _check("bw_util", eff.bw_util, 0.0, inclusive=False)
     if np.any(u > 1) or np.any(m > 1):
         raise EnergyInputError("flop_util, bw_util: expected fractions in (0, 1]")
-    ovh = 0.0 if no_overhead else _check("step_overhead_s", eff.step_overhead_s, 0.0)
+    ovh = 0.0 if no_overhead else (_check("step_overhead_s", eff.step_overhead_s, 0.0)
+                                   + _check("moe_layer_overhead_s", eff.moe_layer_overhead_s, 0.0) * n_moe_layers)
     fe = _check("flop_energy_factor", eff.flop_energy_factor, 0.0)
     be = _check("byte_energy_factor", eff.byte_energy_factor, 0.0)
+    busy = _check("busy_power_w", eff.busy_power_w, 0.0)
     idle = _check("idle_w", idle_w, 0.0)
     jf = _check("j_per_flop", j_per_flop, 0.0)
     jb = _check("j_per_byte", j_per_byte, 0.0)
     t_c = flops / (n_gpus * peak_flops * u)
     t_m = bytes_ / (n_gpus * bandwidth * m)
     dyn = fe * jf * flops + be * jb * bytes_
-    t_p = dyn / (n_gpus * np.maximum(tdp_w - idle, 1.0))  # power cap: the board cannot exceed its TDP
+    t_p = dyn / (n_gpus * np.maximum(tdp_w - idle - busy, 1.0))  # power cap: the board cannot exceed its TDP
     t = np.maximum(np.maximum(t_c, t_m), t_p) + ovh
-    return t, n_gpus * idle * t + dyn, t_c, t_m
+    return t, n_gpus * (idle + busy) * t + dyn, t_c, t_m
 
 
 def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: str = "decode", n_gpus: int = 1,
@@ -394,7 +403,8 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
         tokens, flops, bytes_, n_gpus=n, peak_flops=peak, bandwidth=hw.bandwidth, tdp_w=hw.tdp_w,
         idle_w=hw.idle_w if idle_w is None else idle_w, j_per_flop=jf,
         j_per_byte=hw.j_per_byte if j_per_byte is None else j_per_byte,
-        efficiency=efficiency or PRIOR_EFFICIENCY, no_overhead=PHASE_ALIASES.get(phase) == "cached_input")
+        efficiency=efficiency or PRIOR_EFFICIENCY, no_overhead=PHASE_ALIASES.get(phase) == "cached_input",
+        n_moe_layers=shape.n_moe_layers)
     return StepResult(
         j_per_token=energy / tokens,
         tokens_per_s_per_gpu=tokens / t / n,

@@ -628,8 +628,9 @@ ENERGY_CALIBRATION = Table(
     name="energy_calibration",
     title="Fitted efficiency factors of the GPU energy model, with their errors",
     description="Factors fitted by tokenecon.calibration: on the H200 probe (regime 'probe', five factors) and "
-    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving', three factors; energy factors from the "
-    "probe fit). Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
+    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving', five factors: flop_util, bw_util, "
+    "step_overhead_s, busy_power_w, moe_layer_overhead_s; energy per FLOP/byte factors from the probe fit). Fitted jointly on "
+    "log J/token and log tokens/s. Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
     columns=(
         Column("regime", "str", "probe or serving", allowed=("probe", "serving")),
         Column("hardware", "str", "GPU type the factors were fitted on"),
@@ -638,12 +639,20 @@ ENERGY_CALIBRATION = Table(
         _f("step_overhead_s", "Fixed time per step", "s", 0, 1, nullable=False),
         _f("flop_energy_factor", "Energy per FLOP relative to the probe's GEMM", None, 0, 10, nullable=False),
         _f("byte_energy_factor", "Energy per byte relative to the probe's copy", None, 0, 10, nullable=False),
+        _f("busy_power_w", "Power per GPU above idle while steps run, independent of FLOPs and bytes", "W", 0,
+           2000, nullable=False),
+        _f("moe_layer_overhead_s", "Extra time per MoE layer per step (routing, permutation, grouped GEMMs)", "s", 0,
+           1, nullable=False),
         Column("n_measurements", "int", "Measurements fitted", None, 1),
         Column("n_models", "int", "Distinct models among them", None, 1),
         _f("median_abs_error_pct", "In-sample median |pred/meas - 1|", "%", 0, nullable=False),
         _f("median_ratio_error", "In-sample median max(pred/meas, meas/pred)", None, 1, nullable=False),
         _f("median_abs_error_pct_out_of_sample", "Out-of-sample median |pred/meas - 1|", "%", 0, nullable=False),
         _f("median_ratio_error_out_of_sample", "Out-of-sample median ratio error", None, 1, nullable=False),
+        _f("throughput_median_ratio_error", "In-sample median ratio error of output tokens/s", None, 1,
+           nullable=False),
+        _f("throughput_median_ratio_error_out_of_sample", "Out-of-sample median ratio error of tokens/s", None, 1,
+           nullable=False),
         Column("out_of_sample_method", "str", "How out-of-sample predictions were made"),
         Column("applies_to", "str", "Hardware that uses these factors by default (an assumption for unmeasured chips)"),
     ),
