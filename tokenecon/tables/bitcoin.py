@@ -277,11 +277,11 @@ CBECI_ENERGY_MONTHLY = Table(
     ),
     columns=(
         Column("month", "date", "first day of the month"),
-        Column("days", "int", "days with CBECI power data in the month", min=1, max=31),
+        Column("days", "int", "days with CBECI power data in the month", unit="days", min=1, max=31),
         Column("twh_lower", "float", "CBECI lower-bound energy in the month", unit="TWh", min=0),
         Column("twh_best", "float", "CBECI best-guess energy in the month", unit="TWh", min=0),
         Column("twh_upper", "float", "CBECI upper-bound energy in the month", unit="TWh", min=0),
-        Column("efficiency_days", "int", "days with CBECI basket efficiency in the month (0 after 2024-09-20)", min=0, max=31),
+        Column("efficiency_days", "int", "days with CBECI basket efficiency in the month (0 after 2024-09-20)", unit="days", min=0, max=31),
         Column("basket_j_th_lower", "float", "mean J/TH of the most efficient profitable machine", unit="J/TH", min=0, nullable=True),
         Column("basket_j_th_best", "float", "mean J/TH of the equal-weight profitable basket", unit="J/TH", min=0, nullable=True),
         Column("basket_j_th_upper", "float", "mean J/TH of the least efficient profitable machine", unit="J/TH", min=0, nullable=True),
@@ -331,9 +331,9 @@ CBECI_BY_PRICE = Table(
         "source carried (0.02 ... 0.10 USD/kWh). Used to check the price sensitivity of the package's model."
     ),
     columns=(
-        Column("year", "int", "calendar year", min=2014, max=2022),
+        Column("year", "int", "calendar year", unit="year", min=2014, max=2022),
         Column("electricity_usd_per_kwh", "float", "electricity price assumed by CBECI", unit="USD/kWh", min=0, max=1),
-        Column("days", "int", "days in the year with data", min=1, max=366),
+        Column("days", "int", "days in the year with data", unit="days", min=1, max=366),
         Column("twh_best", "float", "CBECI best-guess energy in the year at that price", unit="TWh", min=0),
     ),
     key=("year", "electricity_usd_per_kwh"),
@@ -500,7 +500,7 @@ HALVINGS = Table(
     description="Genesis and the halvings at block heights 210k, 420k, 630k, 840k (and the projected 1,050k).",
     columns=(
         Column("event", "str", "event name"),
-        Column("block_height", "int", "block height", min=0),
+        Column("block_height", "int", "block height", unit="blocks", min=0),
         Column("date", "date", "UTC date; empty when only projected", nullable=True),
         Column("date_note", "str", "the projected date as text, where no exact date exists", nullable=True),
         Column("subsidy_btc_before", "float", "subsidy per block before", unit="BTC", min=0, nullable=True),
