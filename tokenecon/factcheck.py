@@ -229,7 +229,7 @@ class Finding:
     claimed_text: str | None = None
     precision: float | None = None
     scale: str = "linear"
-    section: str = "Claims-the-data-cannot-check"
+    section: str = "Claims-the-data-cannot-check"  # anchor of the report section (see SECTIONS)
     details: dict = field(default_factory=dict)
 
 
@@ -284,7 +284,7 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
     if fn is None:
         v = not_checkable("No data in the package bear on this claim.")
         return Check(**base, claimed=said, estimate="", verdict=v.verdict, reason=v.reason,
-                     link=f"{REPORT_HTML}#Claims-the-data-cannot-check")
+                     link=f"{REPORT_HTML}#{S_NOT}")
     try:
         f = fn(ctx)
         link = f"{REPORT_HTML}#{f.section}"
@@ -309,7 +309,7 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
     except Exception as exc:  # a failing computation is shown, with its error
         v = not_computed(exc)
         return Check(**base, claimed=said, estimate="", verdict=v.verdict, reason=v.reason,
-                     link=f"{REPORT_HTML}#Claims-not-computed")
+                     link=f"{REPORT_HTML}#{S_NOT_COMPUTED}")
 
 
 def evaluate(claims: pd.DataFrame, ctx, *, checks: dict | None = None, tolerance: float = DEFAULT_TOLERANCE) -> list[Check]:
@@ -369,11 +369,29 @@ class Context:
 
 S_TOKENS = "Tokens-on-OpenRouter"
 S_PRICES = "Prices-and-the-bill"
-S_HARDWARE = "Hardware,-power-and-model-size"
+S_HARDWARE = "Hardware-and-model-size"
 S_ELECTRICITY = "Electricity-prices"
 S_BITCOIN = "Bitcoin-mining"
-S_THESIS = "Is-a-token-an-electricity-export?"
+S_THESIS = "Is-a-token-an-electricity-export"
 S_NOT = "Claims-the-data-cannot-check"
+S_NOT_COMPUTED = "Claims-not-computed"
+#: Report sections (heading text) by anchor: nbconvert's lab template gives each Markdown heading the id
+#: "heading text with spaces replaced by '-'", so the notebook's headings must read exactly like this.
+SECTIONS = {
+    S_TOKENS: "Tokens on OpenRouter",
+    S_PRICES: "Prices and the bill",
+    S_HARDWARE: "Hardware and model size",
+    S_ELECTRICITY: "Electricity prices",
+    S_BITCOIN: "Bitcoin mining",
+    S_THESIS: "Is a token an electricity export",
+    S_NOT: "Claims the data cannot check",
+    S_NOT_COMPUTED: "Claims not computed",
+}
+
+
+def section_of(check: "Check") -> str:
+    """The anchor of the report section that computes ``check`` (from its link)."""
+    return check.link.partition("#")[2]
 
 
 def _week(ctx: Context):

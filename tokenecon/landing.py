@@ -76,7 +76,7 @@ a{color:var(--accent)}
 table.verdicts{width:100%;border-collapse:collapse;font-size:.95rem}
 table.verdicts th,table.verdicts td{border-bottom:1px solid var(--line);padding:8px 6px;text-align:left;vertical-align:top}
 table.verdicts th{background:var(--card);font-weight:600}
-table.verdicts td.claim q{font-style:italic;color:var(--muted)}
+table.verdicts td.claim q{font-style:italic}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px;display:flex;flex-direction:column;gap:6px}
 .card.failed{border-color:#ef9a9a;background:#fff7f7}
@@ -149,6 +149,8 @@ def _fmt_number(x: float, unit: str | None) -> str:
 def _unit_suffix(unit: str | None) -> str:
     if not unit or unit in ("share", "fraction"):
         return ""
+    if unit in ("%", "pct"):
+        return "%"
     return f" {unit}"
 
 
@@ -246,9 +248,9 @@ def _verdict_section(sidecars: list[dict]) -> str:
         "<th>Verdict</th><th>Why</th></tr></thead><tbody>"
     )
     for r in rows:
-        claim = esc(r.get("claim") or r.get("claim_id"))
+        scope = esc(r.get("claim") or r.get("claim_id"))
         quote_ = r.get("quote")
-        claim_html = f"{claim}<br><q>{esc(quote_)}</q>" if quote_ else claim
+        claim_html = f'<q>{esc(quote_)}</q><br><span class="note">{scope}</span>' if quote_ else scope
         reason = esc(r.get("reason") or "")
         href = safe_href(r.get("link"))
         if href:
