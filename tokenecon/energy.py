@@ -51,6 +51,12 @@ PHASE_ALIASES = {"output": "decode", "input": "prefill", "cached": "cached_input
 #: figure is 559 kW / 384 chips = 1.46 kW per chip *including* optics, networking and host.
 ASSUMED_TDP_W = {"Ascend 910C": 800.0}
 
+#: Host CPU, DRAM and network energy as a fraction of GPU energy, used when none is given (CLI default).
+#: Google's Gemini serving measurement: accelerators 58% and host CPU/DRAM 25% of the energy → 25/58 ≈ 0.43
+#: (Elsworth et al., arXiv:2508.15734); SemiAnalysis's 8×H100 node: 8.0 kW IT for 5.6 kW of GPUs → 0.43.
+#: Range used elsewhere: 0.25-0.6.
+DEFAULT_SERVER_OVERHEAD = 0.4
+
 #: Fraction of the GPUs' HBM that weights may fill when choosing the default number of GPUs (the rest is KV
 #: cache and activations).
 WEIGHT_MEMORY_SHARE = 0.7
