@@ -293,11 +293,11 @@ def identification_summary(panel: pd.DataFrame, threshold: float = PRICE_CHANGE_
     n_changes, n_models_ch, n_periods = len(ch), ch["model"].nunique(), periods.nunique()
     reasons = []
     if n_changes < MIN_PRICE_CHANGES:
-        reasons.append(f"{n_changes} within-model price changes (< {MIN_PRICE_CHANGES})")
+        reasons.append(f"{n_changes} within-model price changes (fewer than {MIN_PRICE_CHANGES})")
     if n_models_ch < MIN_MODELS_WITH_CHANGES:
-        reasons.append(f"{n_models_ch} models with a change (< {MIN_MODELS_WITH_CHANGES})")
+        reasons.append(f"{n_models_ch} models with a change (fewer than {MIN_MODELS_WITH_CHANGES})")
     if n_periods < MIN_PERIODS:
-        reasons.append(f"{n_periods} periods (< {MIN_PERIODS})")
+        reasons.append(f"{n_periods} periods (fewer than {MIN_PERIODS})")
     return {
         "n_obs": len(panel), "n_models": panel["model"].nunique(), "n_periods": n_periods,
         "window_start": periods.min().strftime("%Y-%m-%d"), "window_end": periods.max().strftime("%Y-%m-%d"),
@@ -474,12 +474,12 @@ def event_study(panel: pd.DataFrame, window: int = EVENT_WINDOW,
     ident = f"{n} price-change events: log share {window} weeks before vs from the change on"
     if n < 2:
         return _result("event study (price changes)", np.nan, np.nan, np.nan, n, ev["model"].nunique(), periods,
-                       n, False, ident, f"not identified: {n} usable events (< {MIN_EVENTS})")
+                       n, False, ident, f"not identified: {n} usable events (fewer than {MIN_EVENTS})")
     fit = sm.OLS(ev["dlog_share"].to_numpy(), ev[["dlog_p"]].to_numpy()).fit()
     lo, hi = fit.conf_int()[0]
     ok = n >= MIN_EVENTS
     return _result("event study (price changes)", fit.params[0], lo, hi, n, ev["model"].nunique(), periods, n,
-                   ok, ident, "" if ok else f"not identified: {n} usable events (< {MIN_EVENTS})")
+                   ok, ident, "" if ok else f"not identified: {n} usable events (fewer than {MIN_EVENTS})")
 
 
 def launch_profile(panel: pd.DataFrame, max_weeks: int = 8) -> pd.DataFrame:
