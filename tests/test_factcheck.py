@@ -191,3 +191,32 @@ def test_electricity_discount_claim_from_the_table():
     us = p[(p["region"] == "US") & (p["year"] == 2024)].iloc[0]["industrial_usd_per_kwh"]
     f = fc.cn_electricity_discount(_ctx())
     assert f.estimate.central == pytest.approx(100 * (us - cn) / us)
+
+
+# --------------------------------------------------------------------------- the report end to end
+
+
+@pytest.mark.slow
+def test_fact_check_report_runs_and_records_every_claim(run_report):
+    import json
+
+    from tokenecon import data
+
+    html_path = run_report("article_fact_check")
+    html = html_path.read_text(encoding="utf-8")
+    for anchor in fc.SECTIONS:  # the verdict links' targets exist
+        assert f'id="{anchor}"' in html, anchor
+    side = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+    verdicts = side["records"]["verdicts"]["value"]
+    claims = data.load("article_claims")
+    assert [v["claim_id"] for v in verdicts] == list(claims["claim_id"])  # every claim, in order, no gap
+    assert all(v["verdict"] in fc.VERDICTS and v["reason"] for v in verdicts)
+    for v in verdicts:
+        if v["verdict"] == "not computed":
+            assert "Error" in v["reason"] or "error" in v["reason"]
+    counts = side["records"]["verdict_counts"]["value"]
+    assert sum(counts.values()) == len(claims)
+    assert side["summary"] and "testable claims" in side["summary"]
+    import re
+
+    assert not re.search(r"""(src\s*=\s*["']?\s*https?:|<link[^>]+href\s*=\s*["']?https?:|@import)""", html, re.I)
