@@ -179,3 +179,14 @@ def test_safe_href():
     assert safe_href("a b.html") == "a%20b.html"
     for bad in ("http://x/y.html", "https://x", "//x/y", "javascript:alert(1)", "data:text/html,hi", "", None):
         assert safe_href(bad) is None
+
+
+def test_not_checkable_claims_folded_away_but_present():
+    rows = [{"claim_id": f"c{i}", "claim": f"claim {i}", "claimed": "1", "estimate": "", "verdict": v,
+             "reason": f"reason {i}"} for i, v in enumerate(["supported", "not checkable", "not computed"])]
+    page = render_index([sidecar("article_fact_check", records={"verdicts": {"value": rows}})])
+    parse(page)
+    details = page[page.index("<details>"):page.index("</details>")]
+    assert 'id="claim-c1"' in details  # not checkable: inside the folded block
+    assert 'id="claim-c0"' not in details and 'id="claim-c2"' not in details  # the rest stay in view
+    assert "1 claim the data cannot check" in details

@@ -86,6 +86,8 @@ table.verdicts td.claim q{font-style:italic}
 .card dd{margin:0;overflow-wrap:anywhere}
 .card .error{color:#8e1b1b;font-size:.9rem;overflow-wrap:anywhere;white-space:pre-wrap}
 .card .open{margin-top:auto;font-weight:600}
+details{margin-top:1em}
+summary{cursor:pointer;font-weight:600;padding:.4em 0}
 footer{margin-top:2em;border-top:1px solid var(--line);padding-top:.6em;color:var(--muted);font-size:.85rem}
 @media (max-width:640px){
   main{padding:10px}
@@ -243,10 +245,23 @@ def _verdict_section(sidecars: list[dict]) -> str:
     )
     out.append(f'<p>{len(rows)} claims of the article, each with the package\'s own estimate.</p>')
     out.append(f'<ul class="counts">{items}</ul>')
-    out.append(
+    testable = [r for r in rows if str(r.get("verdict", "")).strip().lower() != "not checkable"]
+    outside = [r for r in rows if str(r.get("verdict", "")).strip().lower() == "not checkable"]
+    out.append(_verdict_table(testable))
+    if outside:
+        out.append(f'<details><summary>{len(outside)} claim{"s" if len(outside) != 1 else ""} the data cannot check (history, anecdotes, '
+                   "figures outside the data)</summary>")
+        out.append(_verdict_table(outside))
+        out.append("</details>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _verdict_table(rows: list[dict]) -> str:
+    out = [
         '<table class="verdicts"><thead><tr><th>Claim</th><th>Article says</th><th>Package estimate</th>'
         "<th>Verdict</th><th>Why</th></tr></thead><tbody>"
-    )
+    ]
     for r in rows:
         scope = esc(r.get("claim") or r.get("claim_id"))
         quote_ = r.get("quote")
@@ -263,7 +278,7 @@ def _verdict_section(sidecars: list[dict]) -> str:
             f'<td data-label="Verdict"><span class="badge {_verdict_class(verdict)}">{esc(verdict)}</span></td>'
             f'<td data-label="Why">{reason}</td></tr>'
         )
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table>")
     return "".join(out)
 
 
