@@ -163,6 +163,9 @@ def judge(claimed: float, estimate, *, tolerance: float = DEFAULT_TOLERANCE, dir
     if direction == "at_least":
         if mid >= x - p:
             return Verdict("supported", f"The estimate, {found}, reaches the article's floor of {said}.")
+        if hi + p >= x:
+            return Verdict("roughly", f"The estimate, {found}, falls short of the article's floor of {said} at its "
+                                      f"central value; only its upper end reaches it.")
         if hi + p + slack_hi >= x:
             return Verdict("roughly", f"The estimate, {found}, falls short of the article's floor of {said}, "
                                       f"but within the {tolerance:.0%} tolerance at its upper end.")
@@ -171,6 +174,9 @@ def judge(claimed: float, estimate, *, tolerance: float = DEFAULT_TOLERANCE, dir
     if direction == "at_most":
         if mid <= x + p:
             return Verdict("supported", f"The estimate, {found}, stays under the article's ceiling of {said}.")
+        if lo - p <= x:
+            return Verdict("roughly", f"The estimate, {found}, exceeds the article's ceiling of {said} at its "
+                                      f"central value; only its lower end stays under it.")
         if lo - p - slack_lo <= x:
             return Verdict("roughly", f"The estimate, {found}, exceeds the article's ceiling of {said}, "
                                       f"but within the {tolerance:.0%} tolerance at its lower end.")
@@ -336,7 +342,7 @@ class Context:
 
     def __init__(self, *, week_start: str = "2026-02-16", scenario: str = "reference", country: str = "CN",
                  model: str = "minimax-m2.5", draws: int = 2000, seed: int = 0, btc_year: int = 2024,
-                 loader: Callable[[str], pd.DataFrame] | None = None):
+                 dc_gpus: int = 100_000, loader: Callable[[str], pd.DataFrame] | None = None):
         self.week_start = week_start
         self.scenario = scenario
         self.country = country
@@ -344,6 +350,7 @@ class Context:
         self.draws = int(draws)
         self.seed = int(seed)
         self.btc_year = int(btc_year)
+        self.dc_gpus = int(dc_gpus)
         self._loader = loader
         self._tables: dict[str, pd.DataFrame] = {}
         self._cache: dict[str, object] = {}
@@ -663,24 +670,45 @@ def cn_electricity_discount(ctx):
                         f"rates are {com:.0f}% apart.{sub}")
 
 
-def dc_electricity_bill_annual(ctx, gpus: int = 100_000):
-    """A 100,000-GPU H100 site (the scale of the largest 2025 AI clusters) at China's and the US industrial price."""
-    hw = ctx.table("hardware").set_index("hardware")
-    tdp_kw = float(hw.loc["H100", "tdp_w"]) / 1000
-    fac = ctx.table("facility")
-    pue = fac[(fac["parameter"] == "pue")]["value"].astype(float)
+#: Hours in a year (365.25 days).
+HOURS_PER_YEAR = 8766.0
+
+
+def _uncertain(ctx, name: str, scope: str = "all") -> Estimate:
+    u = ctx.table("uncertain_inputs")
+    r = u[(u["name"] == name) & (u["scope"] == scope)]
+    if len(r) != 1:
+        raise ValueError(f"uncertain_inputs: expected one row name={name!r} scope={scope!r}, found {len(r)}")
+    r = r.iloc[0]
+    return Estimate(float(r["low"]), float(r["central"]), float(r["high"]), str(r["unit"]))
+
+
+def dc_electricity_bill_annual(ctx):
+    """Annual electricity bill of a site of ``ctx.dc_gpus`` H100s: TDP x (1 + server overhead) x PUE x hours x price.
+
+    Server overhead and PUE come from ``uncertain_inputs`` (low/central/high), prices from
+    ``electricity_prices`` (China's and the US industrial price, latest year): low end with all lows and the
+    cheaper price, high end with all highs and the dearer one.
+    """
+    gpus = ctx.dc_gpus
+    if gpus < 1:
+        raise ValueError(f"dc_gpus={gpus!r}: expected a positive number of GPUs")
+    tdp_kw = float(ctx.table("hardware").set_index("hardware").loc["H100", "tdp_w"]) / 1000
+    oh = _uncertain(ctx, "server_overhead")
+    pue = _uncertain(ctx, "pue")
     p = ctx.table("electricity_prices")
     prices = p[p["region"].isin(["CN", "US"])].sort_values("year").groupby("region")["industrial_usd_per_kwh"].last()
-    # GPU board at TDP is the lower end (no host); the DGX nameplate 10.2 kW per 8 GPUs the upper end (Epoch)
-    kw_lo, kw_hi = tdp_kw, 10.2 / 8
-    lo = gpus * kw_lo * float(pue.min()) * 8766 * float(prices.min())
-    hi = gpus * kw_hi * float(pue.max()) * 8766 * float(prices.max())
-    mid = gpus * (kw_lo + kw_hi) / 2 * float(pue.median()) * 8766 * float(prices.mean())
-    return Finding(Estimate(lo, mid, hi, "USD per year"), section=S_ELECTRICITY, direction="at_least",
-                   claimed=1e8, precision=0.0,
-                   note=f"For {gpus:,} H100-class GPUs at {kw_lo:.1f}-{kw_hi:.2f} kW each, PUE {pue.min():g}-{pue.max():g} "
-                        f"and industrial prices of {prices.min():g}-{prices.max():g} USD/kWh; a smaller site stays "
-                        f"below $100 million.")
+
+    def bill(o, e, price):
+        return gpus * tdp_kw * (1 + o) * e * HOURS_PER_YEAR * price
+
+    est = Estimate(bill(oh.low, pue.low, float(prices.min())), bill(oh.central, pue.central, float(prices.mean())),
+                   bill(oh.high, pue.high, float(prices.max())), "USD per year")
+    return Finding(est, section=S_ELECTRICITY, direction="at_least", claimed=1e8, precision=0.0,
+                   note=f"For {gpus:,} H100 GPUs at full power ({tdp_kw * 1000:.0f} W) plus {oh.low:.0%}-{oh.high:.0%} "
+                        f"server overhead, PUE {pue.low:g}-{pue.high:g}, and industrial prices of "
+                        f"{prices.min():g}-{prices.max():g} USD/kWh; 'large' is read as {gpus:,} GPUs, and the bill "
+                        f"scales with that number.")
 
 
 # --------------------------------------------------------------------------- Bitcoin
