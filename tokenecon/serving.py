@@ -1,0 +1,294 @@
+"""The serving facade: energy and cost per million tokens for a model, with intervals, by name.
+
+Built on :mod:`tokenecon.energy` (the calibrated roofline: GPU throughput and power at a serving
+point) and :mod:`tokenecon.cost` (capex, facility, opex, electricity), with the uncertainty of
+:mod:`tokenecon.uncertainty` (seeded Monte Carlo over ``uncertain_inputs``). Other reports call
+
+* :func:`energy_kwh_per_mtok` — facility kWh per million tokens (GPU + server overhead + PUE);
+* :func:`cost_usd_per_mtok` — USD per million tokens, split into capex / electricity / other, and the
+  electricity share;
+* :func:`list_price_usd_per_mtok` and :func:`model_for_slug` for joining with token tables.
+
+A *scenario* fixes the hardware and the serving point (concurrent sequences per GPU, context);
+utilisation, PUE, prices, lives and the energy model's residual error are drawn from
+``uncertain_inputs``. The country sets the electricity price (``electricity_prices``, industrial,
+2024 where present, else the latest year) and the facility build cost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import uncertainty
+from .estimate import Estimate
+
+#: Scenario name -> one-line description (what other reports show).
+SCENARIOS: dict[str, str] = {
+    "reference": (
+        "large-batch serving on H100 SXM: 128 concurrent sequences per GPU, 2,048-token context, the model's "
+        "released precision, on the fewest GPUs that hold the weights; utilisation (central 0.8) and PUE "
+        "(central 1.3) drawn from uncertain_inputs"
+    ),
+    "small-batch": (
+        "low-traffic or latency-first serving on H100 SXM: 8 concurrent sequences per GPU, 2,048-token context"
+    ),
+    "h20": "the reference serving point on NVIDIA H20 (the export-compliant China part)",
+    "ascend-910c": "the reference serving point on Huawei Ascend 910C (domestic chip)",
+    "ascend-910b": "the reference serving point on Huawei Ascend 910B (domestic chip)",
+    "h200": "the reference serving point on H200 (export licence allowed late 2025)",
+    "b200": "the reference serving point on B200 (Blackwell)",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioSettings:
+    hardware: str
+    batch_per_gpu: int
+    context: int
+
+
+_SETTINGS = {
+    "reference": ScenarioSettings("H100", 128, 2048),
+    "small-batch": ScenarioSettings("H100", 8, 2048),
+    "h20": ScenarioSettings("H20", 128, 2048),
+    "ascend-910c": ScenarioSettings("Ascend 910C", 128, 2048),
+    "ascend-910b": ScenarioSettings("Ascend 910B", 128, 2048),
+    "h200": ScenarioSettings("H200", 128, 2048),
+    "b200": ScenarioSettings("B200", 128, 2048),
+}
+
+PHASES = ("input", "output", "cached_input")
+_ENERGY_PHASE = {"input": "prefill", "output": "decode", "cached_input": "cached_input"}
+_PRICE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok", "cached_input": "cached_input_usd_per_mtok"}
+#: The electricity price year used when a region has it (the latest full year of the EIA series).
+PRICE_YEAR = 2024
+
+KWH_UNIT = "kWh per million tokens"
+USD_UNIT = "USD per million tokens"
+
+
+def _check_phase(phase: str) -> str:
+    if phase not in PHASES:
+        raise ValueError(f"phase: unknown phase {phase!r}; known: {', '.join(PHASES)}")
+    return phase
+
+
+def _check_scenario(scenario: str) -> ScenarioSettings:
+    if scenario not in _SETTINGS:
+        raise ValueError(f"scenario: unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
+    return _SETTINGS[scenario]
+
+
+# --------------------------------------------------------------------------- lookups
+
+@lru_cache(maxsize=1)
+def _prices():
+    from . import data
+
+    return data.load("electricity_prices")
+
+
+def known_regions() -> list[str]:
+    return sorted(set(_prices()["region"]))
+
+
+def region_code(country: str) -> str:
+    """Normalise a country/region code (case-insensitive); unknown codes list the known ones."""
+    code = str(country).strip().upper()
+    if code not in set(_prices()["region"]):
+        raise ValueError(f"country: unknown country or region {country!r}; known: {', '.join(known_regions())}")
+    return code
+
+
+def electricity_price(country: str, year: int = PRICE_YEAR) -> float:
+    """Industrial electricity price (USD/kWh) for a region: ``year`` if present, else its latest year."""
+    code = region_code(country)
+    rows = _prices()[_prices()["region"] == code].dropna(subset=["industrial_usd_per_kwh"])
+    if rows.empty:
+        raise ValueError(f"country: {code!r} has no industrial electricity price in electricity_prices")
+    hit = rows[rows["year"] == year]
+    row = hit.iloc[0] if not hit.empty else rows.sort_values("year").iloc[-1]
+    return float(row["industrial_usd_per_kwh"])
+
+
+@lru_cache(maxsize=1)
+def _models():
+    from . import data
+
+    return data.load("models")
+
+
+def _model_key(model: str) -> str:
+    from .hardware import model_name
+
+    return model_name(model)
+
+
+def _modellable(row) -> bool:
+    return row["model_class"] in ("dense", "moe") and not np.isnan(row["active_matmul_params_b"])
+
+
+def model_for_slug(slug: str) -> str | None:
+    """The ``models`` key for an OpenRouter slug or permaslug (``minimax/minimax-m2.5-20260211``).
+
+    Strips a date suffix (``-YYYYMMDD`` or ``-YYYY-MM-DD``) and a variant tag (``:free``). Returns None
+    when the model is not in the table, or when it is but its size is not public (closed models), so
+    that callers can skip it.
+    """
+    s = str(slug).strip().lower().split(":")[0]
+    candidates = [s, re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$", "", s)]
+    m = _models()
+    slugs = m["openrouter_slug"].fillna("").str.lower()
+    for c in candidates:
+        hit = m[slugs == c]
+        if not hit.empty:
+            row = hit.iloc[0]
+            return str(row["model"]) if _modellable(row) else None
+    return None
+
+
+def list_price_usd_per_mtok(model: str, phase: str) -> float | None:
+    """List price (USD per million tokens) of ``phase`` tokens from the ``models`` table; None if unknown."""
+    _check_phase(phase)
+    key = _model_key(model)
+    row = _models()[_models()["model"] == key].iloc[0]
+    v = row[_PRICE_COLUMN[phase]]
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+
+
+# --------------------------------------------------------------------------- cases
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """Everything the Monte Carlo needs for one model, phase, hardware and country."""
+
+    model: str
+    phase: str
+    scenario: str
+    country: str
+    hardware: str
+    batch: int
+    context: int
+    n_gpus: int
+    precision: str
+    point: uncertainty.ServingPoint
+    dists: dict
+    electricity_usd_per_kwh: float
+    bound: str  # "power" (at the board limit), else "compute" or "memory" (the larger roofline term)
+
+    def describe(self) -> str:
+        return (f"{self.model} {self.phase} tokens on {self.n_gpus} x {self.hardware} ({self.precision}), "
+                f"batch {self.batch}, context {self.context}, {self.country} electricity "
+                f"${self.electricity_usd_per_kwh:.4f}/kWh")
+
+
+def _positive(name: str, value, *, lo: float = 0.0, inclusive: bool = False, hi: float | None = None):
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected a number, got {value!r}") from exc
+    if not np.isfinite(v) or (v < lo if inclusive else v <= lo) or (hi is not None and v > hi):
+        rng = f"{'>=' if inclusive else '>'} {lo}" + (f" and <= {hi}" if hi is not None else "")
+        raise ValueError(f"{name}: must be {rng}, got {value!r}")
+    return v
+
+
+@lru_cache(maxsize=256)
+def build_case(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+               hardware: str | None = None, batch: int | None = None, context: int | None = None,
+               precision: str | None = None, n_gpus: int | None = None, utilisation: float | None = None,
+               pue: float | None = None, electricity_usd_per_kwh: float | None = None,
+               gpu_price_usd: float | None = None, life_years: float | None = None) -> Case:
+    """A :class:`Case`: the scenario's serving point (overridable) and the input distributions.
+
+    ``batch`` is concurrent sequences per model instance (default: the scenario's per-GPU batch × the
+    instance's GPUs); for input (prefill) tokens one prompt of ``context`` tokens per GPU is processed per
+    step. Overrides fix an input at a value (no longer drawn): ``utilisation`` (0..1], ``pue`` (>= 1),
+    ``electricity_usd_per_kwh`` (>= 0; replaces the country table price), ``gpu_price_usd`` (>= 0),
+    ``life_years`` (> 0).
+    """
+    from . import energy as en
+    from .hardware import hardware_name
+
+    _check_phase(phase)
+    st = _check_scenario(scenario)
+    key = _model_key(model)
+    hw = hardware_name(hardware or st.hardware)
+    region = region_code(country)
+    ctx = st.context if context is None else int(_positive("context", context, lo=0.0, inclusive=True))
+    utilisation = _positive("utilisation", utilisation, hi=1.0)
+    pue = _positive("pue", pue, lo=1.0, inclusive=True)
+    price_override = _positive("electricity_usd_per_kwh", electricity_usd_per_kwh, inclusive=True)
+    gpu_price_usd = _positive("gpu_price_usd", gpu_price_usd, inclusive=True)
+    life_years = _positive("life_years", life_years)
+
+    shape = en.model_shape(key, precision)
+    hwe = en.hardware_energy(hw)
+    n = en.default_n_gpus(shape, hwe) if n_gpus is None else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True))
+    if batch is None:
+        b = st.batch_per_gpu * n
+    else:
+        b = int(_positive("batch", batch, lo=1.0, inclusive=True))
+    energy_phase = _ENERGY_PHASE[phase]
+    step_batch = n if energy_phase == "prefill" else b
+    res = en.token_energy(key, hw, batch=step_batch, context=max(ctx, 1) if energy_phase == "prefill" else ctx,
+                          phase=energy_phase, precision=precision, n_gpus=n)
+    tps = float(np.asarray(res.tokens_per_s_per_gpu))
+    power = float(np.asarray(res.power_w_per_gpu))
+    tc, tm = float(np.asarray(res.compute_time_s)), float(np.asarray(res.memory_time_s))
+    bound = "power" if power >= 0.99 * hwe.tdp_w else ("compute" if tc >= tm else "memory")
+    point = uncertainty.ServingPoint(tps, power, hwe.tdp_w, label=f"{key} {phase} {hw}")
+    dists = uncertainty.distributions(hw, region)
+    dists = uncertainty.with_overrides(dists, utilisation=utilisation, pue=pue, gpu_price_usd=gpu_price_usd,
+                                       life_years=life_years)
+    if price_override is not None:
+        dists = uncertainty.with_overrides(dists, electricity_price_factor=1.0)
+        price = price_override
+    else:
+        price = electricity_price(region)
+    return Case(key, phase, scenario, region, hw, b, ctx, n, shape.precision, point, dists, price, bound)
+
+
+#: Alias used by the benchmark and notebooks.
+reference_case = build_case
+
+
+@lru_cache(maxsize=256)
+def _simulate(case: Case, draws: int, seed: int) -> uncertainty.MonteCarloResult:
+    return uncertainty.run(case.dists, case.point, case.electricity_usd_per_kwh, draws=draws, seed=seed)
+
+
+def simulate(case: Case, *, draws: int = 2000, seed: int = 0) -> uncertainty.MonteCarloResult:
+    """Seeded Monte Carlo for a case (cached per case, draws and seed)."""
+    if int(draws) < 1:
+        raise ValueError(f"draws: must be >= 1, got {draws!r}")
+    return _simulate(case, int(draws), int(seed))
+
+
+def energy_kwh_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                        draws: int = 2000, seed: int = 0) -> Estimate:
+    """Facility kWh per million ``phase`` tokens (GPU + server overhead + PUE, idle hours included):
+    median and 90% interval of the seeded Monte Carlo."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    return simulate(case, draws=draws, seed=seed).estimate("facility_kwh_per_mtok", unit=KWH_UNIT)
+
+
+def cost_usd_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                      draws: int = 2000, seed: int = 0) -> dict[str, Estimate]:
+    """USD per million ``phase`` tokens: ``total``, ``capex``, ``electricity``, ``other`` (facility build and
+    other opex) and ``electricity_share`` (0..1), each a median with a 90% interval."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    res = simulate(case, draws=draws, seed=seed)
+    return {
+        "total": res.estimate("total_usd_per_mtok", USD_UNIT),
+        "capex": res.estimate("capex_usd_per_mtok", USD_UNIT),
+        "electricity": res.estimate("electricity_usd_per_mtok", USD_UNIT),
+        "other": res.estimate("other_usd_per_mtok", USD_UNIT),
+        "electricity_share": res.estimate("electricity_share", "share"),
+    }
