@@ -1,0 +1,91 @@
+"""`tokenecon energy`: argparse registration, text and JSON output, and clear errors naming the option."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tokenecon import energy as en
+from tokenecon import energy_cli, paths
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="tokenecon")
+    sub = p.add_subparsers(dest="command", required=True)
+    energy_cli.register(sub)
+    return p
+
+
+def _run(argv, capsys):
+    args = _parser().parse_args(["energy", *argv])
+    rc = args.func(args)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+BASE = ["--model", "llama-3.1-70b", "--hardware", "H100", "--batch", "64", "--context", "2000"]
+
+
+def test_json_has_gpu_joules_per_token_equal_to_the_library(capsys):
+    rc, out, _ = _run(BASE + ["--precision", "bf16", "--format", "json"], capsys)
+    assert rc == 0
+    o = json.loads(out)
+    expect = float(en.joules_per_token("llama-3.1-70b", "H100", batch=64, context=2000, precision="bf16"))
+    assert o["j_per_token"] == pytest.approx(expect)
+    assert o["boundary"] == "gpu_board" and o["phase"] == "decode" and o["precision"] == "bf16"
+    assert "facility_kwh_per_mtok" not in o
+
+
+def test_pue_adds_facility_figures(capsys):
+    rc, out, _ = _run(BASE + ["--pue", "1.25", "--server-overhead", "0.3", "--format", "json"], capsys)
+    o = json.loads(out)
+    assert rc == 0
+    assert o["facility_j_per_token"] == pytest.approx(o["j_per_token"] * 1.3 * 1.25)
+    assert o["facility_kwh_per_mtok"] == pytest.approx(o["j_per_token"] * 1.3 * 1.25 / 3.6)
+
+
+def test_text_output_and_prefill(capsys):
+    rc, out, _ = _run(BASE + ["--phase", "prefill", "--pue", "1.2"], capsys)
+    assert rc == 0
+    assert "J per input token" in out and "kWh per million" in out
+
+
+def test_names_are_case_insensitive(capsys):
+    a = _run(["--model", "MiniMax-M2.5", "--hardware", "h200", "--batch", "32", "--context", "100", "--format",
+              "json"], capsys)[1]
+    b = _run(["--model", "minimax-m2.5", "--hardware", "H200", "--batch", "32", "--context", "100", "--format",
+              "json"], capsys)[1]
+    assert json.loads(a) == json.loads(b)
+
+
+@pytest.mark.parametrize("override, needle", [
+    (["--batch", "0"], "--batch"),
+    (["--context", "-5"], "--context"),
+    (["--pue", "0.8"], "--pue"),
+    (["--server-overhead", "-1", "--pue", "1.2"], "--server-overhead"),
+    (["--hardware", "TPU"], "known: A100, H100"),
+    (["--model", "gpt-7"], "known: claude-family"),
+])
+def test_bad_input_is_refused_with_a_clear_message(override, needle, capsys):
+    argv = list(BASE)
+    for i in range(0, len(override), 2):
+        if override[i] in argv:
+            argv[argv.index(override[i]) + 1] = override[i + 1]
+        else:
+            argv += override[i:i + 2]
+    rc, out, err = _run(argv, capsys)
+    assert rc == 2 and out == ""
+    assert needle in err
+
+
+def test_module_entry_point_prints_json():
+    env = {**os.environ, "PYTHONPATH": str(paths.PROJ_ROOT)}
+    res = subprocess.run([sys.executable, "-m", "tokenecon.energy_cli", *BASE, "--format", "json"],
+                         capture_output=True, text=True, env=env, cwd=paths.PROJ_ROOT, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["j_per_token"] > 0
