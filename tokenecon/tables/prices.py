@@ -101,12 +101,12 @@ SRC_SWEBENCH = _src("SWE-bench bash-only leaderboard (mini-SWE-agent, same scaff
                     "CC BY-NC 4.0 (non-commercial use only)")
 SRC_MOE = Source(title="MoE parameter reference with model-card URLs (hand-compiled in the raw mirror)",
                  retrieved=MIRROR_RETRIEVED, licence="facts from Hugging Face model cards",
-                 path="tokens/moe_params_reference_handcompiled.csv")
+                 repository="shared research mirror", path="tokens/moe_params_reference_handcompiled.csv")
 SRC_CROSSWALK = _src("llm-carbon-index model crosswalk (origin, open/closed)", "wyl2607/llm-carbon-index",
                      "data/crosswalk/model_crosswalk.yaml", "70912908c2ba31efabc5776070a7a2d1515a193c", "MIT")
 SRC_ORIGIN = Source(title="OpenRouter author prefix -> lab, HQ country, bloc (hand-compiled in the raw mirror)",
                     retrieved=MIRROR_RETRIEVED, licence="facts; compiled for this project",
-                    path="tokens/author_origin_lookup_handcompiled.csv")
+                    repository="shared research mirror", path="tokens/author_origin_lookup_handcompiled.csv")
 
 # --------------------------------------------------------------------------- name matching
 
@@ -435,7 +435,8 @@ ATTR_COLUMNS = (
     Column("intelligence_index", "float", "Artificial Analysis Intelligence Index shown on openrouter.ai/rankings "
            "(median over the daily snapshots 2026-03-28..05-16)", unit="index points", min=0, max=100,
            nullable=True),
-    Column("intelligence_index_days", "int", "number of daily snapshots showing the model's index", min=0),
+    Column("intelligence_index_days", "int", "number of daily snapshots showing the model's index", unit="days",
+           min=0),
     Column("swebench_bash_only_resolved_pct", "float", "SWE-bench Verified resolved with the common mini-SWE-agent "
            "scaffold (bash-only, 2025-12-10); CC BY-NC 4.0", unit="pct", min=0, max=100, nullable=True),
     Column("swebench_entry", "str", "the leaderboard entry matched (and how)", nullable=True),
@@ -608,7 +609,8 @@ ELASTICITY_ANCHORS = Table(
         Source(title="State of AI: An Empirical 100 Trillion Token Study with OpenRouter (a16z/OpenRouter)",
                retrieved=MIRROR_RETRIEVED, licence="cited figure", url="https://openrouter.ai/state-of-ai"),
         Source(title="Anchor figures hand-transcribed in the raw mirror", retrieved=MIRROR_RETRIEVED,
-               licence="facts with URLs", path="tokens/anchor_figures_handtranscribed.csv"),
+               licence="facts with URLs", repository="shared research mirror",
+               path="tokens/anchor_figures_handtranscribed.csv"),
     ),
     derivation=(
         "Copied from tokens/anchor_figures_handtranscribed.csv (rows A6, A8) and research/tokens.md; the a16z "
