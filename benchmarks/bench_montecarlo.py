@@ -1,0 +1,42 @@
+"""Time 100,000 Monte Carlo draws of the cost/energy stack on one core (target: under 0.5 s).
+
+Run: ``PYTHONPATH=. python benchmarks/bench_montecarlo.py``. Prints the best of several repeats of
+drawing every uncertain input and evaluating the whole stack (energy per token, cost per M tokens
+by component, electricity share) on the arrays, for the package's reference serving point.
+Not a timed test: the figure depends on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core: keep any BLAS threads out of the timing.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import time  # noqa: E402
+
+from tokenecon import serving, uncertainty  # noqa: E402
+
+DRAWS = 100_000
+REPEATS = 7
+
+
+def main() -> None:
+    case = serving.reference_case("deepseek-v3", phase="output", scenario="reference", country="US")
+    dists, point, price = case.dists, case.point, case.electricity_usd_per_kwh
+    uncertainty.run(dists, point, price, draws=1000, seed=0)  # warm-up
+    times = []
+    for i in range(REPEATS):
+        t0 = time.perf_counter()
+        res = uncertainty.run(dists, point, price, draws=DRAWS, seed=i)
+        times.append(time.perf_counter() - t0)
+    best, median = min(times), sorted(times)[len(times) // 2]
+    share = res.estimate("electricity_share")
+    print(f"Monte Carlo, {DRAWS:,} draws x {len(uncertainty.INPUT_NAMES)} inputs, one core: "
+          f"best {best:.3f} s, median {median:.3f} s over {REPEATS} runs (target < 0.5 s)")
+    print(f"(last run: electricity share median {share.central:.3f}, 90% interval {share.low:.3f}-{share.high:.3f})")
+
+
+if __name__ == "__main__":
+    main()
