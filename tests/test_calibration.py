@@ -117,3 +117,13 @@ def test_fit_recovers_known_factors(tables):
     got = cal.fit(w2, cal.SERVING_PARAMS, base=truth)
     for p in cal.SERVING_PARAMS:
         assert getattr(got, p) == pytest.approx(getattr(truth, p), rel=0.02, abs=1e-6), p
+
+
+def test_predicted_vs_measured_agrees_with_the_stored_errors():
+    df = cal.predicted_vs_measured(out_of_sample=True)
+    stored = data.load("energy_calibration").set_index(["regime", "hardware"])
+    for (regime, gpu), g in df.groupby(["regime", "hardware"]):
+        row = stored.loc[(regime, gpu)]
+        assert np.median(g["ratio_error"]) == pytest.approx(row["median_ratio_error"], rel=1e-3)
+        oos = cal.ratio_error(g["predicted_j_per_token_out_of_sample"], g["measured_j_per_token"])
+        assert np.median(oos) == pytest.approx(row["median_ratio_error_out_of_sample"], rel=1e-2)

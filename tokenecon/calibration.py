@@ -267,3 +267,46 @@ def errors_table() -> pd.DataFrame:
     if t is None:
         raise FileNotFoundError("energy_calibration table not built (run `tokenecon data build energy_calibration`)")
     return t
+
+
+def predicted_vs_measured(out_of_sample: bool = True) -> pd.DataFrame:
+    """Every measurement with the model's prediction, for a predicted-vs-measured chart and error table.
+
+    Columns: measurement_id, dataset, regime, model, hardware, precision, task, num_gpus, batch,
+    measured_j_per_token, predicted_j_per_token (stored calibrated factors), measured_tokens_per_s,
+    predicted_tokens_per_s, ratio_error, and with ``out_of_sample`` also predicted_j_per_token_out_of_sample
+    (ML.ENERGY: factors refitted without that model; probe: without that point; ~1 s).
+    """
+    from . import data
+
+    meas = data.load("energy_measurements")
+    models, hardware, probe = data.load("models"), data.load("hardware"), data.load("gpu_energy_probe")
+    parts = []
+    for (dataset, gpu), g in meas.groupby(["dataset", "hardware"], sort=True):
+        g = g.reset_index(drop=True)
+        regime = "probe" if dataset == "h200_probe" else "serving"
+        eff = efficiency(gpu, regime=regime)
+        w = prepare(g, models, hardware, probe)
+        j, tps = predict(w, eff, throughput=True)
+        out = pd.DataFrame({
+            "measurement_id": g["measurement_id"], "dataset": dataset, "regime": regime, "model": g["model"],
+            "hardware": gpu, "precision": g["precision"], "task": g["task"], "num_gpus": g["num_gpus"],
+            "batch": g["batch"], "measured_j_per_token": g["j_per_token"], "predicted_j_per_token": j,
+            "measured_tokens_per_s": g["tokens_per_s"], "predicted_tokens_per_s": tps,
+        })
+        out["ratio_error"] = ratio_error(j, g["j_per_token"].to_numpy(float))
+        if out_of_sample:
+            oos = np.full(len(g), np.nan)
+            if regime == "probe":
+                base = efficiency("H200", regime="probe")
+                for i in range(len(g)):
+                    e = fit(w, PROBE_PARAMS, base=base, rows=np.arange(len(g)) != i)
+                    oos[i] = predict(w, e, np.array([i]))[0]
+            else:
+                base = efficiency("H200", regime="probe")
+                for mdl in sorted(g["model"].unique()):
+                    hold = w.model == mdl
+                    oos[hold] = predict(w, fit(w, SERVING_PARAMS, base=base, rows=~hold), hold)
+            out["predicted_j_per_token_out_of_sample"] = oos
+        parts.append(out)
+    return pd.concat(parts, ignore_index=True)
