@@ -292,3 +292,85 @@ def cost_usd_per_mtok(model: str, *, phase: str = "output", scenario: str = "ref
         "other": res.estimate("other_usd_per_mtok", USD_UNIT),
         "electricity_share": res.estimate("electricity_share", "share"),
     }
+
+
+# --------------------------------------------------------------------------- DeepSeek cross-check
+
+#: Assumed IT power of an 8×H800 node for the disclosure-side energy figure: the DGX H100 nameplate
+#: rating, 10.2 kW (Epoch AI ChatGPT-energy spreadsheet); DeepSeek disclosed no power data.
+DEEPSEEK_NODE_KW_ASSUMED = 10.2
+#: PUE applied to the disclosure-side energy figure (SemiAnalysis model value, research/energy.md §1d).
+DEEPSEEK_PUE_ASSUMED = 1.3
+
+
+def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", country: str = "CN",
+                         context: int = 2048, batch_per_gpu: int = 128, draws: int = 2000, seed: int = 0):
+    """DeepSeek's disclosed day of serving (cost.DEEPSEEK_DAY6) against the model's prediction.
+
+    The model serves the same day's tokens — 168B output, 608B input of which 56.3% are cache hits —
+    on ``hardware`` at the reference serving point, with the Monte Carlo's draws shared across phases
+    (the same seed gives the same draws of every input). Returns one row per quantity: ``quantity``,
+    ``unit``, ``disclosed`` (as published, or derived from published figures: see ``basis``),
+    ``model_low``, ``model_median``, ``model_high`` (90% interval), ``basis``.
+    """
+    import pandas as pd
+
+    from .cost import DEEPSEEK_DAY6 as D
+
+    cases = {ph: build_case(model, phase=ph, country=country, hardware=hardware, context=context)
+             for ph in ("output", "input", "cached_input")}
+    n = cases["output"].n_gpus
+    if batch_per_gpu != _SETTINGS["reference"].batch_per_gpu:
+        cases["output"] = build_case(model, phase="output", country=country, hardware=hardware, context=context,
+                                     batch=batch_per_gpu * n)
+    res = {ph: simulate(c, draws=draws, seed=seed) for ph, c in cases.items()}
+    tokens_m = {"output": D.output_tokens_per_day / 1e6,
+                "input": D.input_tokens_per_day * (1 - D.cache_hit_share) / 1e6,
+                "cached_input": D.input_tokens_per_day * D.cache_hit_share / 1e6}
+    # GPU-hours per M tokens at the drawn utilisation = cost per M tokens / cost per GPU-hour.
+    gpu_h = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] / res[ph].samples["usd_per_gpu_hour"] for ph in tokens_m)
+    busy_gpu_h = sum(tokens_m[ph] * 1e6 / (cases[ph].point.tokens_per_second_per_gpu * res[ph].inputs["throughput_factor"] * 3600)
+                     for ph in tokens_m)
+    owner_usd = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] for ph in tokens_m)
+    kwh = sum(tokens_m[ph] * res[ph].samples["facility_kwh_per_mtok"] for ph in tokens_m)
+    elec = sum(tokens_m[ph] * res[ph].samples["electricity_usd_per_mtok"] for ph in tokens_m)
+    tf = res["output"].inputs["throughput_factor"]
+    node_decode = 8 * cases["output"].point.tokens_per_second_per_gpu * tf
+    t_in = ((1 - D.cache_hit_share) / (cases["input"].point.tokens_per_second_per_gpu * res["input"].inputs["throughput_factor"])
+            + D.cache_hit_share / (cases["cached_input"].point.tokens_per_second_per_gpu * res["cached_input"].inputs["throughput_factor"]))
+    node_prefill = 8 / t_in
+    out_m = tokens_m["output"]
+    disclosed_kwh = D.kwh_per_mtok_output(DEEPSEEK_NODE_KW_ASSUMED / 8, DEEPSEEK_PUE_ASSUMED)
+
+    def q(x):
+        e = Estimate.from_samples(x)
+        return e.low, e.central, e.high
+
+    rows = [
+        ("Decode throughput per 8-GPU node", "output tokens/s", 14_800.0, *q(node_decode),
+         "disclosed average per H800 node; model: reference decode point x 8 GPUs"),
+        ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s", 73_700.0, *q(node_prefill),
+         "disclosed; model: 43.7% prefill + 56.3% cached-input tokens"),
+        ("GPU-hours for the day's tokens, GPUs fully busy", "GPU-hours", D.gpu_hours_per_day, *q(busy_gpu_h),
+         "disclosed: 226.75 nodes x 8 x 24 h (average fleet, not busy time)"),
+        ("GPU-hours for the day's tokens at the drawn utilisation", "GPU-hours", D.gpu_hours_per_day, *q(gpu_h),
+         "model utilisation drawn from uncertain_inputs (central 0.8)"),
+        ("Cost per M output tokens, all cost on output, $2/GPU-hour rental", "USD per million tokens",
+         D.usd_per_mtok_output_all_cost, *q(gpu_h * D.usd_per_gpu_hour / out_m),
+         "disclosed: $87,072 / 168,000 M; model: its GPU-hours x $2"),
+        ("Cost per M output tokens, all cost on output, owner's cost", "USD per million tokens",
+         D.usd_per_mtok_output_all_cost, *q(owner_usd / out_m),
+         "model: capex + facility + opex + electricity in the country; disclosed column repeats the rental basis"),
+        ("Owner's cost per GPU-hour", "USD per GPU-hour", D.usd_per_gpu_hour, *q(res["output"].samples["usd_per_gpu_hour"]),
+         "disclosed: DeepSeek's $2 rental assumption"),
+        ("Facility energy per M output tokens, all energy on output", "kWh per million tokens", disclosed_kwh,
+         *q(kwh / out_m),
+         f"disclosed side derived: {DEEPSEEK_NODE_KW_ASSUMED} kW nameplate per node x PUE {DEEPSEEK_PUE_ASSUMED} (no power data disclosed)"),
+        ("Electricity cost per M output tokens, all on output", "USD per million tokens",
+         disclosed_kwh * electricity_price(country), *q(elec / out_m),
+         f"disclosed side derived: energy above x {country} industrial price"),
+        ("Electricity share of the day's cost", "share",
+         disclosed_kwh * electricity_price(country) / D.usd_per_mtok_output_all_cost, *q(elec / owner_usd),
+         "disclosed side derived: electricity above / $2-per-GPU-hour rental cost"),
+    ]
+    return pd.DataFrame(rows, columns=["quantity", "unit", "disclosed", "model_low", "model_median", "model_high", "basis"])

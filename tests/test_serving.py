@@ -1,0 +1,102 @@
+"""The serving facade: contract, consistency with cost/energy modules, DeepSeek cross-check arithmetic."""
+
+import numpy as np
+import pytest
+
+from tokenecon import cost, energy, serving
+from tokenecon.estimate import Estimate
+
+
+def test_contract_surface():
+    assert "reference" in serving.SCENARIOS and "small-batch" in serving.SCENARIOS
+    e = serving.energy_kwh_per_mtok("minimax-m2.5", draws=300)
+    assert isinstance(e, Estimate) and 0 < e.low <= e.central <= e.high
+    c = serving.cost_usd_per_mtok("minimax-m2.5", draws=300)
+    assert set(c) == {"total", "capex", "electricity", "other", "electricity_share"}
+    assert 0 < c["electricity_share"].central < 1
+
+
+def test_reproducible_with_seed():
+    a = serving.cost_usd_per_mtok("deepseek-v3", draws=400, seed=5)["total"]
+    b = serving.cost_usd_per_mtok("deepseek-v3", draws=400, seed=5)["total"]
+    assert a == b
+
+
+def test_energy_matches_energy_module_at_central_inputs():
+    # Full utilisation, no idle hours: facility kWh/M = GPU J/token x (1 + overhead) x PUE / 3.6.
+    case = serving.build_case("llama-3.1-70b", phase="output", country="US", utilisation=1.0, pue=1.3)
+    res = serving.simulate(case, draws=200, seed=0)
+    gpu_j = float(energy.joules_per_token("llama-3.1-70b", "H100", batch=case.batch, context=case.context,
+                                          phase="decode", n_gpus=case.n_gpus))
+    overhead = case.dists["server_overhead"].central
+    expected = float(energy.facility_kwh_per_mtok(gpu_j, overhead, 1.3))
+    assert res.central["gpu_j_per_token"] == pytest.approx(gpu_j)
+    assert res.central["facility_kwh_per_mtok"] == pytest.approx(expected)
+
+
+def test_cost_stack_matches_cost_module_by_hand():
+    case = serving.build_case("llama-3.1-70b", phase="output", country="US", utilisation=1.0, pue=1.3,
+                              gpu_price_usd=30_000, life_years=5)
+    d = {k: v.central for k, v in case.dists.items()}
+    res = serving.simulate(case, draws=10, seed=0)
+    p = case.point
+    kw = p.gpu_power_w * (1 + d["server_overhead"]) / 1000
+    gh = cost.usd_per_gpu_hour(gpu_price_usd=30_000, server_multiplier=d["server_multiplier"], life_years=5,
+                               cost_of_capital=d["cost_of_capital"], pue=1.3, electricity_usd_per_kwh=0.0813,
+                               facility_usd_per_w=d["facility_usd_per_w"], facility_life_years=d["facility_life_years"],
+                               it_kw=kw, provisioned_it_kw=p.tdp_w * (1 + d["server_overhead"]) / 1000,
+                               other_opex_usd_per_gpu_hour=d["other_opex_usd_per_gpu_hour"])
+    per = cost.usd_per_mtok(gh, p.tokens_per_second_per_gpu * 3600)
+    assert res.central["total_usd_per_mtok"] == pytest.approx(per["total"])
+    assert res.central["electricity_share"] == pytest.approx(per["electricity_share"])
+
+
+def test_cheaper_power_moves_cost_by_share_times_change():
+    # Δc/c = s_e · Δp/p, draw by draw (same seed): a second method for the 40%-cheaper question.
+    base = serving.build_case("deepseek-v3", country="US", electricity_usd_per_kwh=0.0813)
+    cheap = serving.build_case("deepseek-v3", country="US", electricity_usd_per_kwh=0.0813 * 0.6)
+    a = serving.simulate(base, draws=500, seed=1).samples
+    b = serving.simulate(cheap, draws=500, seed=1).samples
+    rel = b["total_usd_per_mtok"] / a["total_usd_per_mtok"] - 1
+    assert np.allclose(rel, -0.4 * a["electricity_share"])
+
+
+def test_model_for_slug():
+    assert serving.model_for_slug("minimax/minimax-m2.5-20260211") == "minimax-m2.5"
+    assert serving.model_for_slug("minimax/minimax-m2.5") == "minimax-m2.5"
+    assert serving.model_for_slug("deepseek/deepseek-v3.2:free") == "deepseek-v3.2"
+    assert serving.model_for_slug("openai/gpt-5.1-20251113") is None
+    assert serving.model_for_slug("nobody/unknown-model") is None
+
+
+def test_list_price():
+    assert serving.list_price_usd_per_mtok("MiniMax-M2.5", "output") == pytest.approx(1.2)
+    with pytest.raises(ValueError, match="known"):
+        serving.list_price_usd_per_mtok("minimax-m2.5", "thinking")
+
+
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        (dict(model="no-such-model"), "known"),
+        (dict(model="deepseek-v3", scenario="cheap"), "reference"),
+        (dict(model="deepseek-v3", phase="thinking"), "output"),
+        (dict(model="deepseek-v3", country="XX"), "CN-WEST-HUB"),
+    ],
+)
+def test_unknown_names_list_known(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        serving.cost_usd_per_mtok(draws=50, **kwargs)
+
+
+def test_deepseek_cross_check_disclosed_column():
+    df = serving.deepseek_cross_check(draws=300).set_index("quantity")
+    d = df["disclosed"]
+    assert d["Cost per M output tokens, all cost on output, $2/GPU-hour rental"] == pytest.approx(87_072 / 168_000)
+    assert d["GPU-hours for the day's tokens, GPUs fully busy"] == pytest.approx(226.75 * 8 * 24)
+    # 10.2 kW per node / 8 x 1.3 PUE x 43,536 GPU-h / 168,000 M output tokens.
+    assert d["Facility energy per M output tokens, all energy on output"] == pytest.approx(10.2 / 8 * 1.3 * 43_536 / 168_000)
+    assert (df.model_low <= df.model_median).all() and (df.model_median <= df.model_high).all()
+    # Rental-basis model cost = model GPU-hours x $2 / 168,000 M: consistent columns.
+    gh = df.loc["GPU-hours for the day's tokens at the drawn utilisation", "model_median"]
+    assert df.loc["Cost per M output tokens, all cost on output, $2/GPU-hour rental", "model_median"] == pytest.approx(gh * 2 / 168_000, rel=1e-9)
