@@ -238,6 +238,9 @@ def test_mix_and_exported_energy_by_hand():
                                          lambda s: {"x/a-1": "a", "x/b-1": "b"}.get(s))
     # a: 0.9*2 + 0.1*20 = 3.8; b: 7.6; weights 0.75/0.25 -> 4.75
     assert est.central == pytest.approx(4.75) and cov == pytest.approx(0.8)
+    # bounds: covered lows a 1.9, b 3.8 -> 2.375, uncovered 20% at the lowest low 1.9 -> 0.8*2.375 + 0.2*1.9 = 2.28;
+    # highs a 5.7, b 11.4 -> 7.125; 0.8*7.125 + 0.2*11.4 = 7.98
+    assert est.low == pytest.approx(2.28) and est.high == pytest.approx(7.98)
     out = share.exported_energy(Estimate(1e12, 2e12, 3e12), Estimate(1, 2, 3), 500)
     # 2e12 tokens = 2e6 Mtok x 2 kWh = 4e6 kWh = 4000 MWh; x 500 g/kWh = 2000 t
     assert out["mwh_per_week"].central == pytest.approx(4000) and out["tco2_per_week"].central == pytest.approx(2000)

@@ -409,8 +409,8 @@ def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, s
 
     ``model_tokens``: tokens by OpenRouter slug. ``energy(model, phase) -> Estimate`` (kWh per M tokens),
     ``slug_to_model(slug) -> model key or None``. Models the energy model does not know are left out of the
-    weights (the mix is applied to them); the coverage (0..1 of tokens) is returned. Bounds add the per-model
-    5th/95th percentiles, which is exact when the models' Monte Carlo draws share their parameters
+    weights (the mix is applied to them centrally, and the lightest/heaviest covered model in the bounds); the
+    coverage (0..1 of tokens) is returned. Bounds add the per-model 5th/95th percentiles, which is exact when the models' Monte Carlo draws share their parameters
     (comonotone) and conservative otherwise.
     """
     rows = []
@@ -434,9 +434,13 @@ def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, s
     if known.empty:
         raise ValueError("mix_kwh_per_mtok: none of the models is known to the energy model")
     wts = known["tokens"] / known["tokens"].sum()
-    est = Estimate(float((wts * known["kwh_per_mtok_low"]).sum()), float((wts * known["kwh_per_mtok"]).sum()),
-                   float((wts * known["kwh_per_mtok_high"]).sum()), "kWh per million tokens")
-    return est, float(known["tokens"].sum() / t["tokens"].sum()), t
+    coverage = float(known["tokens"].sum() / t["tokens"].sum())
+    # Uncovered tokens get the covered mix centrally; for the bounds they get the lowest low and the highest
+    # high of any covered model, so the interval also spans "unknown models are like the lightest/heaviest known one".
+    low = coverage * float((wts * known["kwh_per_mtok_low"]).sum()) + (1 - coverage) * float(known["kwh_per_mtok_low"].min())
+    high = coverage * float((wts * known["kwh_per_mtok_high"]).sum()) + (1 - coverage) * float(known["kwh_per_mtok_high"].max())
+    est = Estimate(low, float((wts * known["kwh_per_mtok"]).sum()), high, "kWh per million tokens")
+    return est, coverage, t
 
 
 def exported_energy(tokens_per_week: Estimate, kwh_per_mtok: Estimate, gco2_per_kwh: float) -> dict[str, Estimate]:
