@@ -242,8 +242,12 @@ def test_chinese_token_twh_by_hand(fake_serving):
     last = daily["date"].max()
     win = daily[(daily["date"] > last - pd.Timedelta(days=7)) & ~daily["is_other"] & daily["author"].isin(cn)]
     mm = win[win["model_slug"].str.startswith("minimax/")]["total_tokens"].sum()
-    f = out["completion_share"]
-    kwh = mm / 1e6 * (f * 0.4 + (1 - f) * 0.04)
+    f, c = out["completion_share"], out["cached_share"]
+    # The fake gives 0.4 kWh/Mtok for output and 0.04 for input and cached input alike.
+    kwh = mm / 1e6 * (f * 0.4 + c * 0.04 + (1 - f - c) * 0.04)
+    w = data.load("openrouter_weekly_top10")
+    w = w[w["author"].isin(cn)].dropna(subset=["prompt_tokens", "completion_tokens", "cached_tokens"])
+    assert f == pytest.approx(w["completion_tokens"].sum() / (w["prompt_tokens"].sum() + w["completion_tokens"].sum()))
     assert out["tokens_covered"] == pytest.approx(mm)
     assert out["twh_covered"].central == pytest.approx(kwh * 365.25 / 7 / 1e9)
 
@@ -255,3 +259,16 @@ def test_report_runs_and_states_the_takeaway(run_report):
     html = run_report("bitcoin_vs_tokens").read_text()
     assert "Takeaway" in html
     assert "2019-09" in html  # the report says where the geographic data stop
+
+
+def test_token_revenue_with_the_serving_model_is_list_price_over_energy():
+    serving = pytest.importorskip("tokenecon.serving")
+    t = btc.token_revenue_per_kwh(["minimax-m2.5", "deepseek-v3.2"], draws=500).set_index("model")
+    models = pd.read_csv(data.table("models").path).set_index("model")  # list prices read independently
+    for m in ("minimax-m2.5", "deepseek-v3.2"):
+        e = serving.energy_kwh_per_mtok(m, phase="output", draws=500, seed=0)
+        price = float(models.loc[m, "output_usd_per_mtok"])
+        assert t.loc[m, "revenue_usd_per_kwh"] == pytest.approx(price / e.central)
+        assert t.loc[m, "revenue_usd_per_kwh_low"] <= t.loc[m, "revenue_usd_per_kwh"] <= t.loc[m, "revenue_usd_per_kwh_high"]
+        # Tokens earn far more per kWh than Bitcoin's ~$0.07-0.25 in any year.
+        assert t.loc[m, "revenue_usd_per_kwh_low"] > 0.5

@@ -473,9 +473,10 @@ def chinese_token_twh_per_year(*, scenario: str = "reference", seed: int = 0, dr
                                days: int = 7) -> dict:
     """TWh per year behind Chinese labs' tokens on OpenRouter, from the last ``days`` days of rankings-daily.
 
-    Tokens per model (labs.bloc == 'china') × facility energy per token, blending input and output energy by
-    the prompt/completion split of Chinese models in the weekly top-10 table. Models the serving model does
-    not cover are counted in ``tokens_uncovered`` and priced at the covered models' token-weighted mean
+    Tokens per model (labs.bloc == 'china') × facility energy per token, blending output, cached-input and
+    input energy by the completion / cached / uncached-prompt split of Chinese models in the weekly top-10 table. Models the serving model does
+    not cover (no ``models`` row, or a row the energy model cannot evaluate, listed in ``unevaluable``) are
+    counted in ``tokens_uncovered`` and priced at the covered models' token-weighted mean
     energy for ``twh_all`` (``twh_covered`` leaves them out). Annualised × 365.25 / days.
     """
     from . import serving
@@ -488,19 +489,28 @@ def chinese_token_twh_per_year(*, scenario: str = "reference", seed: int = 0, dr
     win = daily[(pd.to_datetime(daily["date"]) > last - pd.Timedelta(days=days)) & ~daily["is_other"]]
     cn = win[win["author"].isin(china_authors)]
     tok = cn.groupby("model_slug")["total_tokens"].sum().astype(float)
-    wk = weekly[weekly["author"].isin(china_authors)].dropna(subset=["prompt_tokens", "completion_tokens"])
-    completion_share = float(wk["completion_tokens"].sum() / (wk["prompt_tokens"].sum() + wk["completion_tokens"].sum()))
+    wk = weekly[weekly["author"].isin(china_authors)].dropna(subset=["prompt_tokens", "completion_tokens", "cached_tokens"])
+    all_tok = float(wk["prompt_tokens"].sum() + wk["completion_tokens"].sum())
+    completion_share = float(wk["completion_tokens"].sum()) / all_tok
+    cached_share = float(wk["cached_tokens"].sum()) / all_tok  # cached tokens are part of prompt tokens
+    input_share = 1.0 - completion_share - cached_share
     lo = ce = hi = 0.0
     covered = 0.0
     per_model = []
+    unevaluable: list[str] = []
     for slug, n in tok.items():
         key = serving.model_for_slug(slug)
         if key is None:
             continue
-        ei = serving.energy_kwh_per_mtok(key, phase="input", scenario=scenario, draws=draws, seed=seed)
-        eo = serving.energy_kwh_per_mtok(key, phase="output", scenario=scenario, draws=draws, seed=seed)
-        blend = [completion_share * o + (1 - completion_share) * i for i, o in
-                 ((ei.low, eo.low), (ei.central, eo.central), (ei.high, eo.high))]
+        try:
+            ei = serving.energy_kwh_per_mtok(key, phase="input", scenario=scenario, draws=draws, seed=seed)
+            eo = serving.energy_kwh_per_mtok(key, phase="output", scenario=scenario, draws=draws, seed=seed)
+            ec = serving.energy_kwh_per_mtok(key, phase="cached_input", scenario=scenario, draws=draws, seed=seed)
+        except ValueError as exc:  # a model in the table the energy model cannot evaluate (e.g. no precision)
+            unevaluable.append(f"{key} ({exc})")
+            continue
+        blend = [completion_share * o + cached_share * c + input_share * i for i, c, o in
+                 ((ei.low, ec.low, eo.low), (ei.central, ec.central, eo.central), (ei.high, ec.high, eo.high))]
         lo += n / 1e6 * blend[0]; ce += n / 1e6 * blend[1]; hi += n / 1e6 * blend[2]
         covered += n
         per_model.append({"model_slug": slug, "model": key, "tokens": n, "kwh_per_mtok_blended": blend[1]})
@@ -508,9 +518,9 @@ def chinese_token_twh_per_year(*, scenario: str = "reference", seed: int = 0, dr
     year = 365.25 / days / 1e9  # kWh in the window -> TWh per year
     out = {
         "window_end": last, "days": days, "tokens_chinese": total, "tokens_covered": covered,
-        "tokens_uncovered": total - covered, "completion_share": completion_share,
+        "tokens_uncovered": total - covered, "completion_share": completion_share, "cached_share": cached_share,
         "twh_covered": Estimate(lo * year, ce * year, hi * year, "TWh/yr") if covered else None,
-        "per_model": pd.DataFrame(per_model),
+        "per_model": pd.DataFrame(per_model), "unevaluable": unevaluable,
     }
     if covered:
         f = total / covered
