@@ -124,3 +124,45 @@ def test_bad_per_token_inputs():
         cost.tokens_per_gpu_hour(-5.0, 0.5)
     with pytest.raises(ValueError, match="list_price_usd_per_mtok"):
         cost.gross_margin(0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- the token_cost report
+
+def test_notebook_is_committed_clean_with_parameters():
+    import json
+
+    from tokenecon import paths
+
+    nb = json.loads((paths.NOTEBOOKS_DIR / "token_cost.ipynb").read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
+    assert cells[1]["metadata"].get("tags") == ["parameters"]
+    params = "".join(cells[1]["source"])
+    for p in ("model", "hardware", "country", "batch", "context", "utilisation", "pue", "electricity_usd_per_kwh",
+              "gpu_price_usd", "life_years", "draws", "seed"):
+        assert f"\n{p}:" in "\n" + params, p
+    for c in cells:
+        if c["cell_type"] == "code":
+            assert c["outputs"] == [] and c["execution_count"] is None
+    src = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert src.count("R.takeaway(") == 1
+
+
+@pytest.mark.slow
+def test_token_cost_report_runs_with_small_draws(run_report):
+    import json
+
+    html = run_report("token_cost", {"draws": 300, "seed": 1, "country": "US"})
+    text = html.read_text(encoding="utf-8")
+    assert "electricity derivative" in text
+    side = html.with_suffix(".json")
+    if side.exists():  # the runner's record sidecar
+        rec = json.loads(side.read_text(encoding="utf-8"))
+        blob = json.dumps(rec)
+        assert "electricity_share_output" in blob and "cheaper_power_40pct_effect" in blob
+
+
+@pytest.mark.slow
+def test_token_cost_report_refuses_bad_override(run_report):
+    with pytest.raises(BaseException, match="pue"):
+        run_report("token_cost", {"draws": 50, "pue": 0.5})

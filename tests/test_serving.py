@@ -100,3 +100,13 @@ def test_deepseek_cross_check_disclosed_column():
     # Rental-basis model cost = model GPU-hours x $2 / 168,000 M: consistent columns.
     gh = df.loc["GPU-hours for the day's tokens at the drawn utilisation", "model_median"]
     assert df.loc["Cost per M output tokens, all cost on output, $2/GPU-hour rental", "model_median"] == pytest.approx(gh * 2 / 168_000, rel=1e-9)
+
+
+def test_optional_override_sentinel():
+    assert serving.optional_override("pue", -1.0) is None
+    assert serving.optional_override("pue", 1.2) == 1.2
+    assert serving.optional_override("electricity_usd_per_kwh", 0.0) == 0.0
+    with pytest.raises(ValueError, match="electricity_usd_per_kwh"):
+        serving.optional_override("electricity_usd_per_kwh", -0.5)
+    with pytest.raises(ValueError, match="pue"):
+        serving.build_case("deepseek-v3", pue=0.9)

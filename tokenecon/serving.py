@@ -374,3 +374,21 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
          "disclosed side derived: electricity above / $2-per-GPU-hour rental cost"),
     ]
     return pd.DataFrame(rows, columns=["quantity", "unit", "disclosed", "model_low", "model_median", "model_high", "basis"])
+
+
+#: Notebook/CLI sentinel meaning "not overridden: use the table or the drawn distribution".
+FROM_TABLE = -1.0
+
+
+def optional_override(name: str, value: float) -> float | None:
+    """``None`` for the sentinel :data:`FROM_TABLE` (-1), else the value (checked later by :func:`build_case`).
+
+    Notebook parameters cannot be None, so an override that may be absent is a float with -1 meaning
+    "from the table". Any other negative number is refused, naming the parameter.
+    """
+    v = float(value)
+    if v == FROM_TABLE:
+        return None
+    if v < 0:
+        raise ValueError(f"{name}: expected a value >= 0, or {FROM_TABLE} for 'from the table', got {value!r}")
+    return v
