@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 
 import numpy as np
 import pandas as pd
@@ -247,6 +248,17 @@ def test_mix_and_exported_energy_by_hand():
     assert out["mwh_per_week"].low == pytest.approx(1000) and out["mwh_per_week"].high == pytest.approx(9000)
 
 
+def test_china_located_energy_weights_providers_by_hand(t):
+    place = share.china_computed_share(t["openrouter_provider_tokens_24h"], t["labs"], Estimate(0.5, 0.55, 0.6))
+    p = t["openrouter_provider_tokens_24h"].set_index("provider_slug")["last_24h_tokens"].astype(float)
+    est, basis = share.china_located_kwh_per_mtok(place, {"deepseek": Estimate(1, 2, 3)}, Estimate(10, 20, 30))
+    # deepseek's own endpoint gets the deepseek mix; streamlake, baidu and half of alibaba the fallback.
+    w_ds = p["deepseek"] / (p["deepseek"] + p["streamlake"] + p["baidu"] + p["alibaba"] / 2)
+    assert est.central == pytest.approx(w_ds * 2 + (1 - w_ds) * 20)
+    assert est.low == pytest.approx(w_ds * 1 + (1 - w_ds) * 10)
+    assert set(basis["provider_slug"]) == {"deepseek", "streamlake", "baidu", "alibaba"}
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -259,6 +271,10 @@ def test_token_share_report_runs_and_prints_computed_article_figures(run_report,
     assert "59.0%" in html and "8.74 trillion" in html and "2.57 trillion" in html
     assert f"{100 * a.china_share:.1f}%" in html
     assert "not all Chinese" in html
+    if importlib.util.find_spec("tokenecon.serving") is not None:
+        assert "Exported electricity" in html and "tCO2 per week" in html
+    else:
+        assert "energy model (<code>tokenecon.serving</code>) is not available" in html
 
 
 @pytest.mark.slow
