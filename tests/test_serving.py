@@ -110,3 +110,17 @@ def test_optional_override_sentinel():
         serving.optional_override("electricity_usd_per_kwh", -0.5)
     with pytest.raises(ValueError, match="pue"):
         serving.build_case("deepseek-v3", pue=0.9)
+
+
+def test_every_modellable_model_in_the_table_evaluates():
+    # What the token-share and bitcoin reports rely on: every model with a public architecture gives numbers.
+    from tokenecon import data
+
+    m = data.load("models")
+    ok = m[m.model_class.isin(["dense", "moe"]) & m.active_matmul_params_b.notna()]
+    for key in ok.model:
+        e = serving.energy_kwh_per_mtok(key, draws=100)
+        assert 0 < e.central < 100, key
+        slug = ok.loc[ok.model == key, "openrouter_slug"].iloc[0]
+        if isinstance(slug, str):
+            assert serving.model_for_slug(slug + "-20260101") == key

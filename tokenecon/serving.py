@@ -67,6 +67,9 @@ _PRICE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok",
 #: The electricity price year used when a region has it (the latest full year of the EIA series).
 PRICE_YEAR = 2024
 
+#: Precision assumed when the models table has no serving precision for a model (energy.py's own fallback).
+MISSING_PRECISION_DEFAULT = "bf16"
+
 KWH_UNIT = "kWh per million tokens"
 USD_UNIT = "USD per million tokens"
 
@@ -228,6 +231,10 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     gpu_price_usd = _positive("gpu_price_usd", gpu_price_usd, inclusive=True)
     life_years = _positive("life_years", life_years)
 
+    if precision is None:
+        sp = _models().loc[_models()["model"] == key, "serving_precision"].iloc[0]
+        if sp is None or (isinstance(sp, float) and np.isnan(sp)):
+            precision = MISSING_PRECISION_DEFAULT
     shape = en.model_shape(key, precision)
     hwe = en.hardware_energy(hw)
     n = en.default_n_gpus(shape, hwe) if n_gpus is None else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True))
