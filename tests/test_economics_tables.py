@@ -67,8 +67,13 @@ def test_uncertain_inputs_ranges_are_consistent():
     needed = {"gpu_price_usd", "server_multiplier", "life_years", "cost_of_capital", "utilisation", "pue",
               "server_overhead", "electricity_price_factor", "facility_usd_per_w", "throughput_factor"}
     assert needed <= set(df.name)
-    for hw in ["h100", "h20", "ascend-910b", "ascend-910c"]:
-        assert ((df.name == "gpu_price_usd") & (df.scope == hw)).any(), hw
+    # GPU prices per accelerator come from the hardware table (uniform low..high).
+    from tokenecon import uncertainty
+
+    hw = data.load("hardware").set_index("hardware")
+    for name in ["H100", "H20", "Ascend 910B", "Ascend 910C"]:
+        d = uncertainty.distributions(name.lower(), "CN")["gpu_price_usd"]
+        assert (d.low, d.high) == (hw.loc[name, "price_usd_low"], hw.loc[name, "price_usd_high"]), name
 
 
 def test_facility_and_anchor_figures():

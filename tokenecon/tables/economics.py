@@ -37,10 +37,29 @@ SRC_LOKSHIN = Source(
     commit="70373edee7b4d153fe11d99f5312426adcea0e5c",
 )
 SRC_ANCHORS = Source(
-    title="Hand-compiled energy/cost anchors with per-row citations (research notes, energy.md and anchors_*.csv)",
+    title="Hand-compiled energy/cost anchors with per-row citations (research/energy.md and the anchors_*.csv files)",
     retrieved=MIRROR_RETRIEVED,
     licence="facts with citations",
-    path="shared/sources/energy/anchors_electricity_price.csv; anchors_facility.csv; anchors_hardware.csv; anchors_inference_energy.csv",
+    repository="raw-source mirror (shared/sources)",
+    path="energy/anchors_electricity_price.csv; energy/anchors_facility.csv; energy/anchors_hardware.csv; energy/anchors_inference_energy.csv",
+)
+SRC_DEEPSEEK = Source(
+    title="DeepSeek open-infra-index, Open Source Week day 6: DeepSeek-V3/R1 inference system overview",
+    retrieved=MIRROR_RETRIEVED,
+    licence="facts from a public disclosure",
+    url="https://github.com/deepseek-ai/open-infra-index/tree/main/202502OpenSourceWeek",
+)
+SRC_LMSYS = Source(
+    title="LMSYS blog: large-scale expert parallelism (2025-05-05), GB200 part II (2025-09-25), SGLang x Ant Group H20 (2025-09-26)",
+    retrieved=MIRROR_RETRIEVED,
+    licence="facts from public blog posts",
+    url="https://lmsys.org/blog/",
+)
+SRC_GOOGLE = Source(
+    title="Elsworth et al., Measuring the environmental impact of delivering AI at Google scale (arXiv:2508.15734)",
+    retrieved=MIRROR_RETRIEVED,
+    licence="facts from a public paper",
+    url="https://arxiv.org/abs/2508.15734",
 )
 SRC_EMBER = Source(
     title="Ember average carbon intensity of electricity (latest year) via co2.js",
@@ -87,7 +106,7 @@ WEST_HUB = "CN-WEST-HUB"
 PRICE_COLUMNS = (
     Column("region", "str", "ISO 3166-1 alpha-2 country code, or a sub-national region code (US-VA, CN-WEST-HUB)", pattern=r"[A-Z]{2}(-[A-Z0-9-]+)?"),
     Column("region_name", "str", "Country or region name"),
-    Column("year", "int", "Year (or first year) the price refers to", min=2000, max=2030),
+    Column("year", "int", "Year (or first year) the price refers to", unit="year", min=2000, max=2030),
     Column("industrial_usd_per_kwh", "float", "Industrial (large user) electricity price", unit="USD/kWh", min=0.0, max=1.0, nullable=True),
     Column("commercial_usd_per_kwh", "float", "Commercial/business electricity price", unit="USD/kWh", min=0.0, max=1.0, nullable=True),
     Column("basis", "str", "What the price is (tariff, average, compilation band, tax treatment)"),
@@ -188,7 +207,7 @@ ELECTRICITY_PRICES = Table(
 CARBON_COLUMNS = (
     Column("country", "str", "ISO 3166-1 alpha-2 code, or WORLD", pattern=r"[A-Z]{2}|WORLD"),
     Column("country_name", "str", "Country name"),
-    Column("year", "int", "Year of the figure", min=2000, max=2030),
+    Column("year", "int", "Year of the figure", unit="year", min=2000, max=2030),
     Column("dataset", "str", "Which compilation", allowed=("ember", "owid")),
     Column("carbon_intensity_g_per_kwh", "float", "Average (location-based) carbon intensity of electricity generated", unit="gCO2/kWh", min=0.0, max=1500.0),
     Column("source", "str", "Source of the row"),
@@ -251,13 +270,13 @@ FACILITY = Table(
         Column("region", "str", "ISO2 country code, WORLD, or a region code (CN-WEST-HUB)", pattern=r"[A-Z]{2}(-[A-Z0-9-]+)?|WORLD"),
         Column("setting", "str", "Operator type or facility class (e.g. global-average, new-large, hyperscaler, ai-dc)"),
         Column("parameter", "str", "Which parameter", allowed=("pue", "construction_usd_per_w", "facility_life_years")),
-        Column("value", "float", "Value in the parameter's unit (PUE ratio, USD per W of IT load, years)", min=0.0),
-        Column("year", "int", "Year the figure refers to", min=2000, max=2030),
+        Column("value", "float", "Value in the parameter's unit (PUE ratio, USD per W of IT load, years)", unit="per `parameter`: ratio, USD/W or years", min=0.0),
+        Column("year", "int", "Year the figure refers to", unit="year", min=2000, max=2030),
         Column("bound", "str", "Whether the figure is a measured/point value, a target or limit (upper bound), or a range midpoint", allowed=("point", "upper-limit", "range-midpoint")),
         Column("source", "str", "Source (from anchors_facility.csv and research/energy.md §1d)"),
     ),
     key=("region", "setting", "parameter"),
-    sources=(SRC_ANCHORS,),
+    sources=(SRC_ANCHORS, SRC_GOOGLE, SRC_LOKSHIN),
     derivation="Hand-compiled from anchors_facility.csv and research/energy.md §1c-§1d; one row per figure, citation per row.",
     kind="hand-compiled",
 )
@@ -275,15 +294,15 @@ UNCERTAIN_INPUTS = Table(
         Column("name", "str", "Input name as used by tokenecon.uncertainty"),
         Column("scope", "str", "`all`, a hardware key (lower-case) or a region code"),
         Column("unit", "str", "Unit of low/central/high"),
-        Column("low", "float", "Low end (5th percentile for lognormal; minimum for triangular/uniform)"),
-        Column("central", "float", "Central value (mode for triangular, median for lognormal, midpoint for uniform)"),
-        Column("high", "float", "High end (95th percentile for lognormal; maximum for triangular/uniform)"),
+        Column("low", "float", "Low end (5th percentile for lognormal; minimum for triangular/uniform)", unit="the row's `unit`"),
+        Column("central", "float", "Central value (mode for triangular, median for lognormal, midpoint for uniform)", unit="the row's `unit`"),
+        Column("high", "float", "High end (95th percentile for lognormal; maximum for triangular/uniform)", unit="the row's `unit`"),
         Column("distribution", "str", "Sampling distribution", allowed=("triangular", "uniform", "lognormal", "fixed")),
         Column("rationale", "str", "Why this range (judgement ranges are labelled as such)"),
         Column("source", "str", "Source of the range"),
     ),
     key=("name", "scope"),
-    sources=(SRC_ANCHORS,),
+    sources=(SRC_ANCHORS, SRC_GOOGLE, SRC_LOKSHIN),
     derivation="Hand-compiled from research/energy.md (§1c, §1d, §2, §3) and the anchors files; judgement ranges say so.",
     kind="hand-compiled",
 )
@@ -300,7 +319,7 @@ COST_ANCHORS = Table(
     columns=(
         Column("anchor", "str", "Short id of the anchor"),
         Column("metric", "str", "What is measured"),
-        Column("value", "float", "Value in `unit`"),
+        Column("value", "float", "Value in `unit`", unit="the row's `unit`"),
         Column("unit", "str", "Unit"),
         Column("model", "str", "Model served"),
         Column("hardware", "str", "Hardware"),
@@ -309,7 +328,7 @@ COST_ANCHORS = Table(
         Column("source", "str", "Source"),
     ),
     key=("anchor",),
-    sources=(SRC_ANCHORS,),
+    sources=(SRC_DEEPSEEK, SRC_LMSYS, SRC_ANCHORS),
     derivation="Hand-compiled from research/energy.md §1b and §3 and anchors_inference_energy.csv.",
     kind="hand-compiled",
 )
