@@ -9,7 +9,8 @@ from __future__ import annotations
 import matplotlib
 
 #: Palette for the blocs, used by every report so colours mean the same thing everywhere.
-BLOC_COLORS = {"china": "#d62728", "us": "#1f77b4", "europe": "#2ca02c", "other": "#7f7f7f"}
+#: ``unknown`` covers stealth models and the platform's aggregated ``other`` row, whose origin is not published.
+BLOC_COLORS = {"china": "#d62728", "us": "#1f77b4", "europe": "#2ca02c", "other": "#7f7f7f", "unknown": "#bbbbbb"}
 
 
 def use_style() -> None:
