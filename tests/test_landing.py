@@ -166,6 +166,8 @@ def test_bad_input_is_refused():
         (30000, "USD", "30,000 USD"),
         (0.0739, "USD per kWh", "0.0739 USD per kWh"),
         ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7.0% (5.0% to 9.0%)"),
+        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "105x (24.2x to 591x)"),
+        (2.83, "%", "2.83%"),
         (None, None, "n/a"),
         ([1, 2], None, None),
     ],

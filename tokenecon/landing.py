@@ -81,9 +81,11 @@ table.verdicts td.claim q{font-style:italic}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px;display:flex;flex-direction:column;gap:6px}
 .card.failed{border-color:#ef9a9a;background:#fff7f7}
 .card .takeaway{font-weight:600}
-.card dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:.2em 0;font-size:.9rem}
-.card dt{color:var(--muted)}
-.card dd{margin:0;overflow-wrap:anywhere}
+.card dl{margin:.2em 0;font-size:.9rem}
+.card dt{color:var(--muted);font-size:.85rem;margin-top:.35em}
+.card dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+.card .params{font-size:.85rem;color:var(--muted);overflow-wrap:anywhere}
+.card .params .pk{color:var(--fg)}
 .card .error{color:#8e1b1b;font-size:.9rem;overflow-wrap:anywhere;white-space:pre-wrap}
 .card .open{margin-top:auto;font-weight:600}
 details{margin-top:1em}
@@ -148,11 +150,17 @@ def _fmt_number(x: float, unit: str | None) -> str:
     return f"{x:.3g}"
 
 
+#: Units written against the number ("3%", "17x"); others follow after a space ("8 kWh per USD").
+ATTACHED_UNITS = ("%", "pct", "x")
+
+
 def _unit_suffix(unit: str | None) -> str:
     if not unit or unit in ("share", "fraction"):
         return ""
     if unit in ("%", "pct"):
         return "%"
+    if unit == "x":
+        return "x"
     return f" {unit}"
 
 
@@ -169,6 +177,9 @@ def format_value(value, unit: str | None = None) -> str | None:
         u = value.get("unit") or unit
         lo, mid, hi = value["low"], value["central"], value["high"]
         if all(isinstance(v, (int, float)) for v in (lo, mid, hi)):
+            if u in ATTACHED_UNITS:  # 105x (24x to 591x), 3% (1% to 5%)
+                sfx = _unit_suffix(u)
+                return f"{_fmt_number(mid, u)}{sfx} ({_fmt_number(lo, u)}{sfx} to {_fmt_number(hi, u)}{sfx})"
             return f"{_fmt_number(mid, u)} ({_fmt_number(lo, u)} to {_fmt_number(hi, u)}){_unit_suffix(u)}"
         return None
     if isinstance(value, str) and len(value) <= 160:
@@ -301,7 +312,8 @@ def _card(sc: dict) -> str:
     figures = []
     for key in sorted(records):
         rec = records[key] if isinstance(records[key], dict) else {"value": records[key]}
-        if key in ("takeaway", VERDICTS_KEY) or not rec.get("label"):
+        # headline figures are shown at the top of the page already
+        if key in ("takeaway", VERDICTS_KEY) or key.startswith(HEADLINE_PREFIX) or not rec.get("label"):
             continue
         text = format_value(rec.get("value"), rec.get("unit"))
         if text is not None:
@@ -310,8 +322,8 @@ def _card(sc: dict) -> str:
         parts.append("<dl>" + "".join(figures[:MAX_CARD_FIGURES]) + "</dl>")
     params = sc.get("parameters") or {}
     if params:
-        rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(_param_text(params[k]))}</dd>" for k in sorted(params))
-        parts.append(f'<p class="note">Parameters</p><dl>{rows}</dl>')
+        items = "; ".join(f'<span class="pk">{esc(k)}</span> = {esc(_param_text(params[k]))}' for k in sorted(params))
+        parts.append(f'<p class="params">Parameters: {items}</p>')
     else:
         parts.append('<p class="note">Default parameters.</p>')
     if href and ok:
