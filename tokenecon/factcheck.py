@@ -40,6 +40,10 @@ DIRECTIONS = ("equal", "at_least", "at_most")
 SCALES = ("linear", "log")
 #: Default relative tolerance of "roughly": a claim within 15% of the estimate's interval.
 DEFAULT_TOLERANCE = 0.15
+#: Reading of a vague majority claim ("essentially", "most"): at least this share.
+MAJORITY = 0.5
+#: An "order of magnitude" claim of 10x holds within half a decade (3.16x to 31.6x) on a log10 scale.
+ORDER_OF_MAGNITUDE_DECADES = 0.5
 #: Report that computes every claim (the fact-check notebook's HTML); links point at its sections.
 REPORT_HTML = "article_fact_check.html"
 
@@ -548,7 +552,7 @@ def bill_cut_order_of_magnitude(ctx):
     ratios = [bill_ratio_at_list_prices(r, opus, m25) for _, r in paid.iterrows()]
     central = bill_ratio_at_list_prices(opus, opus, m25)
     est = Estimate(min(ratios + [central]), central, max(ratios + [central]), "ratio")
-    return Finding(est, scale="log", precision=0.5, claimed=10.0, section=S_PRICES,
+    return Finding(est, scale="log", precision=ORDER_OF_MAGNITUDE_DECADES, claimed=10.0, section=S_PRICES,
                    note="Central: Claude Opus 4.6's own mix of input, cached and output tokens that week priced at both "
                         "list prices; the interval spans the mixes of the week's other paid models. Same tokens "
                         "assumed; any extra tokens the cheaper model uses eat into the saving.")
@@ -780,7 +784,7 @@ def thesis_electricity_export(ctx):
     cost = _serving_cost(ctx)
     share = cost["electricity_share"]
     return Finding(Estimate(share.low, share.central, share.high, "fraction"), section=S_THESIS,
-                   claimed=0.5, claimed_text="electricity is most of a token's cost (read as at least 50%)",
+                   claimed=MAJORITY, claimed_text="electricity is most of a token's cost (read as at least 50%)",
                    direction="at_least", precision=0.0,
                    note=f"Electricity share of the cost of a {ctx.model} output token served in {ctx.country} "
                         f"(scenario '{ctx.scenario}', cost model Monte Carlo, 90% interval).")
@@ -800,7 +804,7 @@ def token_cost_two_components(ctx):
 def requests_served_in_china(ctx):
     place = ctx.cached("inference_place", lambda: _inference_place(ctx))
     est = place.china_computed_share
-    return Finding(Estimate(est.low, est.central, est.high, "fraction"), section=S_THESIS, claimed=0.5,
+    return Finding(Estimate(est.low, est.central, est.high, "fraction"), section=S_THESIS, claimed=MAJORITY,
                    claimed_text="most Chinese-model requests are computed in China (read as at least 50%)",
                    direction="at_least", precision=0.0,
                    note=f"From OpenRouter's provider data (24 h to 2026-08-28): providers' published data-centre "
