@@ -11,7 +11,12 @@ import pytest
 from tokenecon import data, paths
 from tokenecon.tables.claims import ARTICLE_URL
 
-SEED = paths.raw_dir().parent / "seed" / "token_exports_article.txt"
+#: The article text: beside the raw mirror (``../shared/seed``), wherever $TOKENECON_RAW points.
+SEED_CANDIDATES = (
+    paths.raw_dir().parent / "seed" / "token_exports_article.txt",
+    paths.PROJ_ROOT.parent / "shared" / "seed" / "token_exports_article.txt",
+)
+SEED = next((p for p in SEED_CANDIDATES if p.exists()), SEED_CANDIDATES[0])
 
 REQUIRED = {
     "top10_weekly_tokens", "china_weekly_tokens", "china_top10_share", "m25_weekly_tokens", "m25_rank_first",
@@ -98,7 +103,7 @@ def test_hedges_recorded(claims):
 
 def test_quotes_verbatim_in_article(claims):
     if not SEED.exists():
-        pytest.skip(f"article text not found at {SEED} (the raw mirror's seed folder)")
+        pytest.skip(f"article text not found at {[str(p) for p in SEED_CANDIDATES]} (the seed folder beside the raw mirror)")
     text = SEED.read_text(encoding="utf-8")
     absent = [cid for cid, q in zip(claims["claim_id"], claims["quote"]) if q not in text]
     assert not absent, f"quotes not found verbatim in {SEED}: {absent}"
