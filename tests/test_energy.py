@@ -134,6 +134,9 @@ def test_h200_constants_are_measured_and_others_scaled():
     assert b200.idle_w == pytest.approx(c["idle_w"] * 1000 / 700)
     assert b200.j_per_flop == pytest.approx(c["j_per_flop"] * (1000 / 2250) / (700 / 989))
     assert en.hardware_energy("Ascend 910C").tdp_w == en.ASSUMED_TDP_W["Ascend 910C"]
+    # same GH100 silicon: the H20's power cap (400 W) does not make its FLOPs dearer
+    h20 = en.hardware_energy("h20")
+    assert h20.j_per_flop == pytest.approx(c["j_per_flop"]) and h20.idle_w == pytest.approx(c["idle_w"] * 400 / 700)
 
 
 def test_proxy_decode_at_batch_one_is_memory_bound_near_2_joules():

@@ -51,6 +51,12 @@ PHASE_ALIASES = {"output": "decode", "input": "prefill", "cached": "cached_input
 #: figure is 559 kW / 384 chips = 1.46 kW per chip *including* optics, networking and host.
 ASSUMED_TDP_W = {"Ascend 910C": 800.0}
 
+#: Chips built on the same GH100 die and TSMC 4N process as the probed H200 (NVIDIA Hopper
+#: architecture whitepaper; the H800 and H20 are export variants with NVLink, clocks and enabled
+#: units cut). Energy per FLOP is a property of the silicon, so they take the H200's measured J/FLOP;
+#: scaling by TDP/peak would charge the H20's power cap (400 W for 15% of the compute) to every FLOP.
+SAME_SILICON_AS_H200 = frozenset({"H100", "H800", "H20"})
+
 #: Host CPU, DRAM and network energy as a fraction of GPU energy, used when none is given (CLI default).
 #: Google's Gemini serving measurement: accelerators 58% and host CPU/DRAM 25% of the energy → 25/58 ≈ 0.43
 #: (Elsworth et al., arXiv:2508.15734); SemiAnalysis's 8×H100 node: 8.0 kW IT for 5.6 kW of GPUs → 0.43.
@@ -229,6 +235,9 @@ def hardware_energy_from_rows(r, h200, probe_row) -> HardwareEnergy:
     fp8 = float(r["fp8_dense_tflops"]) * 1e12 if not np.isnan(r["fp8_dense_tflops"]) else bf16
     if key == "H200":
         idle, jf, basis = p["idle_w"], p["j_per_flop"], "measured (H200 probe)"
+    elif key in SAME_SILICON_AS_H200:
+        idle, jf = p["idle_w"] * tdp / p["tdp_w"], p["j_per_flop"]
+        basis = "GH100 silicon like the probed H200: its J/FLOP and J/byte; idle ∝ TDP"
     else:
         idle = p["idle_w"] * tdp / p["tdp_w"]
         ref = float(h200["tdp_w"]) / (float(h200["bf16_dense_tflops"]) * 1e12)
@@ -250,8 +259,11 @@ def hardware_energy(name: str) -> HardwareEnergy:
     H200: idle W, J/FLOP and J/byte measured by the probe. Other chips, assumptions:
 
     * idle power is the same fraction of TDP as on the H200 (79 W of 700 W ≈ 11%);
-    * energy per bf16 FLOP scales with TDP per peak bf16 FLOP/s (a chip spending its power budget on
-      compute at the same share as the H200): j_flop = j_flop(H200) × (TDP/peak)(chip) / (TDP/peak)(H200);
+    * Hopper chips on the same GH100 silicon (:data:`SAME_SILICON_AS_H200`: H100, H800, H20) share the
+      H200's measured energy per FLOP;
+    * on other silicon, energy per bf16 FLOP scales with TDP per peak bf16 FLOP/s (a chip spending its
+      power budget on compute at the same share as the H200):
+      j_flop = j_flop(H200) × (TDP/peak)(chip) / (TDP/peak)(H200);
       an fp8 FLOP runs at the fp8 peak and is charged j_flop × peak_bf16 / peak_fp8 (half on NVIDIA parts);
     * energy per HBM byte is the H200's (HBM2e/3/3e differ by tens of percent per bit; not resolved here).
     Ascend 910C board power is the assumption in :data:`ASSUMED_TDP_W`.
