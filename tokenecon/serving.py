@@ -145,9 +145,9 @@ def model_for_slug(slug: str) -> str | None:
     s = str(slug).strip().lower().split(":")[0]
     candidates = [s, re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$", "", s)]
     m = _models()
-    slugs = m["openrouter_slug"].fillna("").str.lower()
+    slugs = m["openrouter_slug"].fillna("").str.lower().str.split("|")
     for c in candidates:
-        hit = m[slugs == c]
+        hit = m[slugs.map(lambda options: c in options)]
         if not hit.empty:
             row = hit.iloc[0]
             return str(row["model"]) if _modellable(row) else None

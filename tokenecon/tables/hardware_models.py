@@ -120,7 +120,8 @@ MODEL_CROSSWALK = {
     "Llama-3.1-405B": ("llama-3.1-405b", "meta-llama/llama-3.1-405b-instruct", None),
     "MiMo-V2-Flash": ("mimo-v2-flash", "xiaomi/mimo-v2-flash", "openrouter/xiaomi/mimo-v2-flash"),
     "Step-3.5-Flash": ("step-3.5-flash", "stepfun/step-3.5-flash", None),
-    "Tencent Hy3": ("hy3", "tencent/hy3", None),
+    # One architecture row covers both releases ("Hy3-preview Apr-2026 / Hy3 Jul-2026" in the raw file).
+    "Tencent Hy3": ("hy3", "tencent/hy3|tencent/hy3-preview", None),
     "Grok Code Fast 1": ("grok-code-fast-1", "x-ai/grok-code-fast-1", "xai/grok-code-fast-1"),
     # Closed model families: one row each, architecture unknown; no single slug or price applies.
     "Grok 4.x family": ("grok-4-family", None, None),
@@ -400,7 +401,7 @@ MODELS = Table(
         Column("display_name", "str", "Name as in the raw compilation"),
         Column("developer", "str", "Lab"),
         Column("model_class", "str", "dense, moe or unknown", allowed=("dense", "moe", "unknown")),
-        Column("openrouter_slug", "str", "OpenRouter slug without date suffix", nullable=True),
+        Column("openrouter_slug", "str", "OpenRouter slug(s) without date suffix; '|' separates releases that share the architecture", nullable=True),
         Column("hf_repo", "str", "Hugging Face repository of the reference checkpoint", nullable=True),
         _f("total_params_b", "All weights from config (embeddings, lm_head, attention, FFN, experts)", "billion"),
         _f("active_params_b", "Activated parameters per token as stated by the lab", "billion"),
