@@ -124,6 +124,8 @@ def test_failure_keeps_previous_html_and_names_the_cell(toy_dir, tmp_path):
     assert "cell 3" in bad[0].error and "RuntimeError: asked to fail" in bad[0].error
     assert (out / "toy.html").read_bytes() == before
     assert (out / "_failed" / "toy.ipynb").exists()
+    index = (out / "index.html").read_text()
+    assert "failed" in index.lower() and "asked to fail" in index
 
 
 @pytest.mark.slow

@@ -458,19 +458,29 @@ def _worker(job: Job, code_hash: str) -> Result:
 
 # --------------------------------------------------------------------------- orchestration
 
-def write_index(out_dir: Path) -> Path:
+def write_index(out_dir: Path, failures: dict[str, str] | None = None) -> Path:
+    """Render ``index.html`` from the sidecars; reports that just failed are shown as failed.
+
+    A failed report keeps its previous sidecar and HTML on disk (its last good build), but the index
+    says that the latest build failed and why.
+    """
     from .landing import render_index
 
-    sidecars = []
+    by_name = {}
     for p in sorted(Path(out_dir).glob("*.json")):
         try:
             meta = json.loads(p.read_text(encoding="utf-8"))
         except ValueError:
             continue
         if isinstance(meta, dict) and {"name", "html"} <= set(meta) and (Path(out_dir) / meta["html"]).exists():
-            sidecars.append(meta)
+            by_name[meta["name"]] = meta
+    for name, error in (failures or {}).items():
+        previous = by_name.get(
+            name, {"name": name, "title": name, "html": f"{name}.html", "summary": None, "parameters": {}, "records": {}}
+        )
+        by_name[name] = {**previous, "status": "failed", "error": error}
     index = Path(out_dir) / "index.html"
-    _atomic_write(index, render_index(sorted(sidecars, key=lambda m: m["name"])))
+    _atomic_write(index, render_index([by_name[n] for n in sorted(by_name)]))
     return index
 
 
@@ -521,7 +531,7 @@ def run(
                 except Exception as exc:  # a crash outside the notebook (e.g. export)
                     report(Result(futures[fut].notebook.name, "failed", error=f"{type(exc).__name__}: {exc}"))
     if pending or not (out / "index.html").exists():
-        write_index(out)
+        write_index(out, {r.name: r.error for r in results if r.status == "failed"})
     order = {j.notebook.name: i for i, j in enumerate(todo)}
     return sorted(results, key=lambda r: order[r.name])
 
