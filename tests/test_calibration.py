@@ -95,8 +95,10 @@ def test_ratio_and_pct_errors_by_hand():
 
 def test_efficiency_lookup():
     h100 = cal.efficiency("H100")
-    assert cal.efficiency("h800") == h100 == cal.efficiency("H20")
-    assert cal.efficiency("GB200") == cal.efficiency("B200")
+    assert cal.efficiency("h800") == h100  # same 700 W TDP: the H100 fit unchanged
+    assert cal.efficiency("H20").flop_util == h100.flop_util  # 400 W: busy power scaled (test below)
+    gb200, b200 = cal.efficiency("GB200"), cal.efficiency("B200")
+    assert gb200.flop_util == b200.flop_util and gb200.busy_power_w == pytest.approx(b200.busy_power_w * 1200 / 1000)
     assert cal.efficiency("H200", regime="probe") != cal.efficiency("H200")
     with pytest.raises(ValueError, match="regime"):
         cal.efficiency("H100", regime="lab")
@@ -127,3 +129,12 @@ def test_predicted_vs_measured_agrees_with_the_stored_errors():
         assert np.median(g["ratio_error"]) == pytest.approx(row["median_ratio_error"], rel=1e-3)
         oos = cal.ratio_error(g["predicted_j_per_token_out_of_sample"], g["measured_j_per_token"])
         assert np.median(oos) == pytest.approx(row["median_ratio_error_out_of_sample"], rel=1e-2)
+
+
+def test_borrowed_fit_scales_busy_power_by_tdp():
+    from tokenecon import calibration as cal
+
+    h100, h20, h200 = cal.efficiency("H100"), cal.efficiency("h20"), cal.efficiency("H200")
+    assert h20.busy_power_w == pytest.approx(h100.busy_power_w * 400 / 700)  # TDPs from the hardware table
+    assert h200.busy_power_w == pytest.approx(h100.busy_power_w)  # same 700 W budget
+    assert h20.flop_util == h100.flop_util and h20.bw_util == h100.bw_util

@@ -258,7 +258,13 @@ def efficiency(hardware: str, regime: str = "serving") -> en.Efficiency:
     if sel.empty:
         raise ValueError(f"energy_calibration has no {regime!r} row for {src!r}")
     r = sel.iloc[0]
-    return en.Efficiency(**{k: float(r[k]) for k in ALL_PARAMS})
+    factors = {k: float(r[k]) for k in ALL_PARAMS}
+    if src != key:
+        # A chip borrowing another's fit keeps its utilisations, but the power drawn above idle while
+        # serving is a share of the board's power budget: scale it by TDP. Unscaled, the H100's 313 W
+        # would leave an H20 (400 W TDP) almost no headroom and make it falsely power-bound.
+        factors["busy_power_w"] *= en.hardware_energy(key).tdp_w / en.hardware_energy(src).tdp_w
+    return en.Efficiency(**factors)
 
 
 def errors_table() -> pd.DataFrame:
