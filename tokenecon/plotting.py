@@ -13,6 +13,38 @@ import matplotlib
 BLOC_COLORS = {"china": "#d62728", "us": "#1f77b4", "europe": "#2ca02c", "other": "#7f7f7f", "unknown": "#bbbbbb"}
 
 
+def _install_alt_text() -> None:
+    """In an IPython kernel, make figures carry their alt text (set by :func:`finish`) as PNG metadata.
+
+    The report template writes it into the ``<img alt>`` attribute, so a screen reader reads the chart's
+    title and takeaway. Outside IPython, or if the PNG formatter is not set up, nothing changes.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        original = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(original, "tokenecon_alt", False):
+        return
+
+    def png_with_alt(fig):
+        data = original(fig)
+        alt = getattr(fig, "tokenecon_alt", None)
+        return (data, {"alt": alt}) if alt and data is not None else data
+
+    png_with_alt.tokenecon_alt = True
+    formatter.for_type(Figure, png_with_alt)
+
+
 def use_style() -> None:
     """Deterministic, readable defaults (fixed DPI and size; SVG hash salt fixed for reproducibility)."""
     import seaborn as sns
@@ -45,4 +77,6 @@ def finish(ax, *, title: str, xlabel: str, ylabel: str, takeaway: str, fig=None)
     ax.set_ylabel(ylabel)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.text(0.01, 0.01, "Takeaway: " + takeaway, ha="left", va="bottom", fontsize=9.5, style="italic", wrap=True)
+    fig.tokenecon_alt = f"Chart: {title}. Takeaway: {takeaway}"
+    _install_alt_text()  # here, not at import: the inline backend registers its PNG printer lazily
     return fig
