@@ -117,7 +117,7 @@ def test_every_modellable_model_in_the_table_evaluates():
     from tokenecon import data
 
     m = data.load("models")
-    ok = m[m.model_class.isin(["dense", "moe"]) & m.active_matmul_params_b.notna()]
+    ok = m[m.model_class.isin(["dense", "moe"]) & m.active_matmul_params_b.notna() & m.serving_precision.notna()]
     for key in ok.model:
         e = serving.energy_kwh_per_mtok(key, draws=100)
         assert 0 < e.central < 100, key
@@ -125,3 +125,25 @@ def test_every_modellable_model_in_the_table_evaluates():
         if isinstance(slug, str):
             for one in slug.split("|"):
                 assert serving.model_for_slug(one + "-20260101") == key
+
+
+def test_model_without_serving_precision_is_not_modellable():
+    # kimi-k2.6 has a public architecture but no known serving precision (the models source says its
+    # official release format was not checked): no bytes-per-weight is guessed for it.
+    from tokenecon import data, energy
+
+    row = data.load("models").set_index("model").loc["kimi-k2.6"]
+    assert row.model_class == "moe" and row.active_matmul_params_b > 0
+    assert energy.serving_precision(row.rename(None).to_dict() | {"model": "kimi-k2.6"}) is None
+    assert serving.model_for_slug("moonshotai/kimi-k2.6-20260420") is None
+    assert serving.model_for_slug("moonshotai/kimi-k2.5-20260127") == "kimi-k2.5"
+    for call in (lambda: serving.energy_kwh_per_mtok("kimi-k2.6", draws=10),
+                 lambda: serving.cost_usd_per_mtok("kimi-k2.6", draws=10),
+                 lambda: serving.build_case("kimi-k2.6", phase="input")):
+        with pytest.raises(ValueError, match="kimi-k2.6.*serving_precision"):
+            call()
+    # An explicit precision is the caller's stated assumption and is honoured: int4 weights of the same
+    # shape as kimi-k2.5 give exactly kimi-k2.5's energy.
+    a = serving.build_case("kimi-k2.6", precision="int4")
+    b = serving.build_case("kimi-k2.5")
+    assert a.precision == "int4" and a.point.tokens_per_second_per_gpu == pytest.approx(b.point.tokens_per_second_per_gpu, rel=1e-12)

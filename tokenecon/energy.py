@@ -158,13 +158,33 @@ def _nan0(v) -> float:
     return 0.0 if np.isnan(v) else v
 
 
+def serving_precision(r) -> str | None:
+    """The ``serving_precision`` of a ``models`` row, or None when the table does not know it."""
+    v = r["serving_precision"]
+    if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() in ("", "<NA>", "nan"):
+        return None
+    return str(v)
+
+
+def modellable(r) -> bool:
+    """Whether a ``models`` row has everything the energy model needs without an assumption: a public
+    architecture (dense or MoE with active matmul parameters) and a known serving precision."""
+    return (r["model_class"] in ("dense", "moe") and not np.isnan(r["active_matmul_params_b"])
+            and serving_precision(r) is not None)
+
+
 def shape_from_row(r, precision: str | None = None) -> ModelShape:
     """A :class:`ModelShape` from one ``models`` row (a mapping); ``precision`` overrides its serving precision."""
     if r["model_class"] not in ("dense", "moe") or np.isnan(r["active_matmul_params_b"]):
         raise EnergyInputError(
             f"model: {r['model']!r} has no public architecture (model_class {r['model_class']!r}); "
             "its energy cannot be modelled")
-    prec = precision or r["serving_precision"] or "bf16"
+    prec = precision or serving_precision(r)
+    if prec is None:
+        raise EnergyInputError(
+            f"model: {r['model']!r} has no serving_precision in the models table (the format its weights are "
+            "served in is not public), so its bytes per weight are unknown; pass precision= "
+            f"(one of {sorted(WEIGHT_BYTES)}) to model it under an explicit assumption")
     if prec not in WEIGHT_BYTES:
         raise EnergyInputError(f"precision: {prec!r} is not one of {sorted(WEIGHT_BYTES)}")
     moe = r["model_class"] == "moe"

@@ -67,9 +67,6 @@ _PRICE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok",
 #: The electricity price year used when a region has it (the latest full year of the EIA series).
 PRICE_YEAR = 2024
 
-#: Precision assumed when the models table has no serving precision for a model (energy.py's own fallback).
-MISSING_PRECISION_DEFAULT = "bf16"
-
 KWH_UNIT = "kWh per million tokens"
 USD_UNIT = "USD per million tokens"
 
@@ -132,15 +129,18 @@ def _model_key(model: str) -> str:
 
 
 def _modellable(row) -> bool:
-    return row["model_class"] in ("dense", "moe") and not np.isnan(row["active_matmul_params_b"])
+    from .energy import modellable
+
+    return modellable(row)
 
 
 def model_for_slug(slug: str) -> str | None:
     """The ``models`` key for an OpenRouter slug or permaslug (``minimax/minimax-m2.5-20260211``).
 
     Strips a date suffix (``-YYYYMMDD`` or ``-YYYY-MM-DD``) and a variant tag (``:free``). Returns None
-    when the model is not in the table, or when it is but its size is not public (closed models), so
-    that callers can skip it.
+    when the model is not in the table, or when it is but its size is not public (closed models) or the
+    precision its weights are served in is unknown (``serving_precision`` empty, e.g. ``kimi-k2.6``): the
+    package does not guess bytes per weight, so callers count such a model as not covered.
     """
     s = str(slug).strip().lower().split(":")[0]
     candidates = [s, re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$", "", s)]
@@ -231,10 +231,8 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     gpu_price_usd = _positive("gpu_price_usd", gpu_price_usd, inclusive=True)
     life_years = _positive("life_years", life_years)
 
-    if precision is None:
-        sp = _models().loc[_models()["model"] == key, "serving_precision"].iloc[0]
-        if sp is None or (isinstance(sp, float) and np.isnan(sp)):
-            precision = MISSING_PRECISION_DEFAULT
+    # A model without a known serving precision raises here (energy.shape_from_row names the field):
+    # no bytes-per-weight is assumed unless the caller passes ``precision``.
     shape = en.model_shape(key, precision)
     hwe = en.hardware_energy(hw)
     n = en.default_n_gpus(shape, hwe) if n_gpus is None else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True))
