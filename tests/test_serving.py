@@ -147,3 +147,51 @@ def test_model_without_serving_precision_is_not_modellable():
     a = serving.build_case("kimi-k2.6", precision="int4")
     b = serving.build_case("kimi-k2.5")
     assert a.precision == "int4" and a.point.tokens_per_second_per_gpu == pytest.approx(b.point.tokens_per_second_per_gpu, rel=1e-12)
+
+
+def test_grid_carbon_intensity_spans_the_datasets():
+    import csv
+
+    from tokenecon.paths import DATA_DIR
+
+    with open(DATA_DIR / "grid_carbon.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["country"] == "CN"]
+    latest = {}
+    for r in rows:
+        if r["dataset"] not in latest or int(r["year"]) > int(latest[r["dataset"]]["year"]):
+            latest[r["dataset"]] = r
+    vals = sorted(float(r["carbon_intensity_g_per_kwh"]) for r in latest.values())
+    ci = serving.grid_carbon_intensity("cn")
+    assert (ci.low, ci.high) == (vals[0], vals[-1])
+    assert ci.low == 557.5  # Ember 2024, research/energy.md §1f
+    assert serving.grid_carbon_intensity("CN-WEST-HUB") == ci  # no provincial figures: the hubs use China's grid
+    with pytest.raises(ValueError, match="country"):
+        serving.grid_carbon_intensity("XX")
+
+
+def test_carbon_by_hand():
+    from tokenecon.estimate import Estimate
+
+    # research/energy.md §3: 0.34 kWh per million tokens gives 190 g in China (Ember 557.5) and 130 g in the US (383.6).
+    cn = serving.carbon_samples([0.34], Estimate(557.5, 557.5, 557.5))
+    us = serving.carbon_samples([0.34], Estimate(383.6, 383.6, 383.6))
+    assert cn[0] == pytest.approx(189.55) and round(cn[0], -1) == 190
+    assert us[0] == pytest.approx(130.424) and round(us[0], -1) == 130
+    # With a spread, every draw lies between kWh x low and kWh x high.
+    kwh = np.full(1000, 2.0)
+    g = serving.carbon_samples(kwh, Estimate(100.0, 150.0, 200.0), seed=3)
+    assert g.min() >= 200.0 and g.max() <= 400.0 and 280 < g.mean() < 320
+
+
+def test_carbon_g_per_mtok_is_energy_times_intensity():
+    e = serving.energy_kwh_per_mtok("deepseek-v3", draws=4000)
+    for country in ("CN", "US"):
+        ci = serving.grid_carbon_intensity(country)
+        c = serving.carbon_g_per_mtok("deepseek-v3", country=country, draws=4000)
+        assert c.unit == serving.CARBON_UNIT
+        assert e.central * ci.low * 0.97 <= c.central <= e.central * ci.high * 1.03
+        assert e.low * ci.low * 0.97 <= c.low and c.high <= e.high * ci.high * 1.03
+    # Same energy (energy does not depend on the price region), so China/US is the grid ratio.
+    ratio = serving.carbon_g_per_mtok("deepseek-v3", country="CN", draws=4000).central / serving.carbon_g_per_mtok("deepseek-v3", country="US", draws=4000).central
+    cn, us = serving.grid_carbon_intensity("CN"), serving.grid_carbon_intensity("US")
+    assert cn.low / us.high * 0.97 <= ratio <= cn.high / us.low * 1.03

@@ -299,6 +299,57 @@ def cost_usd_per_mtok(model: str, *, phase: str = "output", scenario: str = "ref
     }
 
 
+# --------------------------------------------------------------------------- carbon
+
+CARBON_UNIT = "gCO2 per million tokens"
+
+
+@lru_cache(maxsize=1)
+def _grid():
+    from . import data
+
+    return data.load("grid_carbon")
+
+
+def grid_country(country: str) -> str:
+    """The ``grid_carbon`` country for an electricity region: the ISO code before any sub-region suffix
+    (``CN-WEST-HUB`` → ``CN``: the table has no Chinese provincial intensities, so the hubs use China's)."""
+    code = region_code(country).split("-")[0]
+    known = sorted(set(_grid()["country"]))
+    if code not in known:
+        raise ValueError(f"country: {country!r} has no grid carbon intensity in grid_carbon; known: {', '.join(known)}")
+    return code
+
+
+def grid_carbon_intensity(country: str) -> Estimate:
+    """Location-based grid carbon intensity (gCO2/kWh) of a region's grid: each dataset's latest year in
+    ``grid_carbon`` (Ember, OWID); low and high are the smallest and largest of them, central their mean."""
+    code = grid_country(country)
+    g = _grid()[_grid()["country"] == code]
+    latest = g.sort_values("year").groupby("dataset").tail(1)["carbon_intensity_g_per_kwh"].astype(float)
+    return Estimate(float(latest.min()), float(latest.mean()), float(latest.max()), "gCO2/kWh")
+
+
+def carbon_samples(kwh_samples, intensity: Estimate, *, seed: int = 0) -> np.ndarray:
+    """gCO2 per million tokens, draw by draw: facility kWh per million tokens × a grid intensity drawn
+    uniformly between the datasets' values (``intensity.low``..``intensity.high``; the datasets disagree
+    and none is known to be right, so every value between them is treated as equally likely)."""
+    kwh = np.asarray(kwh_samples, dtype=float)
+    rng = np.random.default_rng([int(seed), 2])  # its own stream: the energy draws are not disturbed
+    return kwh * rng.uniform(intensity.low, intensity.high, size=kwh.shape)
+
+
+def carbon_g_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                      draws: int = 2000, seed: int = 0) -> Estimate:
+    """Location-based gCO2 per million ``phase`` tokens served in ``country``: the facility energy of
+    :func:`energy_kwh_per_mtok` (its Monte Carlo draws) × the grid intensity of :func:`grid_carbon_intensity`
+    (drawn between the datasets' values); median and 90% interval. Operational emissions only (no
+    manufacturing, no market-based instruments)."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    kwh = simulate(case, draws=draws, seed=seed).samples["facility_kwh_per_mtok"]
+    return Estimate.from_samples(carbon_samples(kwh, grid_carbon_intensity(country), seed=seed), unit=CARBON_UNIT)
+
+
 # --------------------------------------------------------------------------- DeepSeek cross-check
 
 #: Assumed IT power of an 8×H800 node for the disclosure-side energy figure: the DGX H100 nameplate
