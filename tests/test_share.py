@@ -259,6 +259,83 @@ def test_china_located_energy_weights_providers_by_hand(t):
     assert set(basis["provider_slug"]) == {"deepseek", "streamlake", "baidu", "alibaba"}
 
 
+def test_revenue_per_kwh_of_a_mix_by_hand():
+    prices = {("a", "input"): 1.0, ("a", "output"): 4.0, ("a", "cached_input"): None, ("b", "input"): 2.0,
+              ("b", "output"): 8.0, ("b", "cached_input"): 0.5}
+    e = {"a": Estimate(1, 2, 4), "b": Estimate(2, 4, 8)}
+    split = {"cached_input": 0.5, "input": 0.3, "output": 0.2}
+    tokens = pd.Series({"x/a": 3e12, "x/b": 1e12})
+    _, _, mix = share.mix_kwh_per_mtok(tokens, split, lambda m, ph: e[m], lambda s: s[2:], price=lambda m, ph: prices[(m, ph)])
+    # a: no cache price -> input price: 0.5*1 + 0.3*1 + 0.2*4 = 1.6 USD/Mtok; b: 0.25 + 0.6 + 1.6 = 2.45
+    assert mix.set_index("model")["usd_per_mtok"].to_dict() == pytest.approx({"a": 1.6, "b": 2.45})
+    est, t = share.revenue_usd_per_kwh(mix)
+    # revenue 3*1.6 + 1*2.45 = 7.25 (per 1e6 Mtok); energy central 3*2 + 1*4 = 10, low 5, high 20
+    assert est.central == pytest.approx(0.725) and est.low == pytest.approx(7.25 / 20) and est.high == pytest.approx(7.25 / 5)
+    assert t.set_index("model").loc["b", "revenue_usd_per_kwh"] == pytest.approx(2.45 / 4)
+    with pytest.raises(ValueError, match="usd_per_mtok"):
+        share.revenue_usd_per_kwh(mix.drop(columns="usd_per_mtok"))
+
+
+def test_platform_china_share_is_the_midpoint_of_the_bounds():
+    b = pd.DataFrame({"china": [0.5, 0.6], "unknown": [0.1, 0.2], "us": [0.4, 0.2]},
+                     index=pd.to_datetime(["2026-01-05", "2026-01-12"]))
+    e = share.platform_china_share(b)
+    assert (e.low, e.central, e.high) == pytest.approx((0.6, 0.7, 0.8))
+    with pytest.raises(ValueError, match="not among the weekly shares"):
+        share.platform_china_share(b, "2026-02-02")
+
+
+def test_chinese_token_electricity_scopes_by_hand(t):
+    """Constant energy (2 kWh/M tokens for every model and phase): MWh = tokens x 2 / 1e9, by hand from rankings-daily."""
+    wk = share.weekly_from_daily(t["openrouter_daily_top50"])
+    args = (wk, t["labs"], t["openrouter_provider_tokens_24h"], t["openrouter_weekly_top10"],
+            lambda m, ph: Estimate(1, 2, 3), lambda s: "m", 500.0)
+    allc = share.chinese_token_electricity(*args, scope="all_chinese_models")
+    inc = share.chinese_token_electricity(*args, scope="computed_in_china")
+    last = wk[wk["week_start"] == wk["week_start"].max()]
+    cn_authors = set(t["labs"].loc[t["labs"]["bloc"] == "china", "author"])
+    cn = float(last.loc[last["author"].isin(cn_authors) & ~last["is_other"], "total_tokens"].sum())
+    other = float(last.loc[last["is_other"], "total_tokens"].sum())
+    assert allc.tokens_per_week.low == pytest.approx(cn) and allc.tokens_per_week.high == pytest.approx(cn + other)
+    assert allc.mwh_per_week.central == pytest.approx((cn + other / 2) / 1e6 * 2 / 1e3)
+    assert allc.twh_per_year.central == pytest.approx(allc.mwh_per_week.central * 365.25 / 7 / 1e6)
+    assert allc.tco2_per_week.central == pytest.approx(allc.mwh_per_week.central * 0.5)
+    s = inc.place.china_computed_share
+    assert inc.mwh_per_week.central == pytest.approx(allc.mwh_per_week.central * s.central)
+    assert inc.mwh_per_week.low == pytest.approx(cn * s.low / 1e6 * 1 / 1e3)
+    # the share's denominator is the same week's platform share, as the token-share report states
+    plat = share.bloc_shares_weekly(wk, t["labs"])
+    assert inc.place.chinese_model_tokens.central == pytest.approx(inc.place.platform_tokens * share.platform_china_share(plat).central)
+    with pytest.raises(ValueError, match="scope"):
+        share.chinese_token_electricity(*args, scope="china")
+
+
+def test_chinese_token_revenue_per_kwh_against_the_models_table():
+    serving = pytest.importorskip("tokenecon.serving")
+    w10, labs = data.load("openrouter_weekly_top10"), data.load("labs")
+    en = share.serving_energy(draws=500)
+    est, tab = share.chinese_token_revenue_per_kwh(w10, labs, en, serving.model_for_slug, serving.list_price_usd_per_mtok)
+    # second computation: prices read from models.csv, the phase split summed by hand, the week's Chinese rows
+    models = pd.read_csv(data.table("models").path).set_index("model")
+    cn_authors = set(labs.loc[labs["bloc"] == "china", "author"])
+    ws = w10[w10["author"].isin(cn_authors) & w10["prompt_tokens"].notna()]
+    ws = ws[ws["week_start"].isin(sorted(ws["week_start"].unique())[-8:])]
+    tot = ws["prompt_tokens"].sum() + ws["completion_tokens"].sum()
+    f = {"cached_input": ws["cached_tokens"].sum() / tot, "output": ws["completion_tokens"].sum() / tot}
+    f["input"] = 1 - f["cached_input"] - f["output"]
+    week = w10[(w10["week_start"] == pd.Timestamp("2026-02-16")) & w10["author"].isin(cn_authors)]
+    usd = kwh = 0.0
+    for r in week.itertuples():
+        m = serving.model_for_slug(r.model_slug)
+        cached = models.loc[m, "cached_input_usd_per_mtok"]
+        cached = models.loc[m, "input_usd_per_mtok"] if pd.isna(cached) else cached
+        usd += r.total_tokens * (f["cached_input"] * cached + f["input"] * models.loc[m, "input_usd_per_mtok"]
+                                 + f["output"] * models.loc[m, "output_usd_per_mtok"])
+        kwh += r.total_tokens * sum(f[ph] * serving.energy_kwh_per_mtok(m, phase=ph, draws=500).central for ph in f)
+    assert est.central == pytest.approx(usd / kwh)
+    assert len(tab) == len(week) == 4 and est.low < est.central < est.high
+
+
 # --------------------------------------------------------------------------- the report
 
 

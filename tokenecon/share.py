@@ -404,14 +404,32 @@ def phase_split(weekly_top10: pd.DataFrame, labs: pd.DataFrame, *, bloc: str = "
     return {"cached_input": cached / tot, "input": (prompt - cached) / tot, "output": completion / tot}
 
 
-def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, slug_to_model) -> tuple[Estimate, float, pd.DataFrame]:
+def blended_price_usd_per_mtok(model: str, split: dict[str, float], price) -> float | None:
+    """List price of one model's token mix (USD per million tokens): sum over phases of share x price.
+
+    ``price(model, phase) -> float | None``. A missing cached-input price falls back to the input price
+    (providers without a cache discount bill cached tokens as input); a missing input or output price gives None.
+    """
+    total = 0.0
+    for phase, f in split.items():
+        p = price(model, phase)
+        if p is None and phase == "cached_input":
+            p = price(model, "input")
+        if p is None:
+            return None
+        total += f * float(p)
+    return total
+
+
+def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, slug_to_model, price=None) -> tuple[Estimate, float, pd.DataFrame]:
     """Token-weighted facility energy (kWh per million tokens) of a model mix.
 
     ``model_tokens``: tokens by OpenRouter slug. ``energy(model, phase) -> Estimate`` (kWh per M tokens),
     ``slug_to_model(slug) -> model key or None``. Models the energy model does not know are left out of the
     weights (the mix is applied to them centrally, and the lightest/heaviest covered model in the bounds); the
     coverage (0..1 of tokens) is returned. Bounds add the per-model 5th/95th percentiles, which is exact when the models' Monte Carlo draws share their parameters
-    (comonotone) and conservative otherwise.
+    (comonotone) and conservative otherwise. With ``price(model, phase)`` the table also carries each model's
+    blended list price (``usd_per_mtok``, see :func:`blended_price_usd_per_mtok`) for :func:`revenue_usd_per_kwh`.
     """
     rows = []
     for slug, tokens in model_tokens.items():
@@ -427,10 +445,14 @@ def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, s
         except ValueError as exc:  # the energy model knows the name but cannot evaluate it (e.g. no parameter count)
             rows.append({"model_slug": slug, "model": None, "tokens": float(tokens), "note": f"{model}: {exc}"})
             continue
-        rows.append({"model_slug": slug, "model": model, "tokens": float(tokens), "kwh_per_mtok_low": lo,
-                     "kwh_per_mtok": ce, "kwh_per_mtok_high": hi})
+        row = {"model_slug": slug, "model": model, "tokens": float(tokens), "kwh_per_mtok_low": lo,
+               "kwh_per_mtok": ce, "kwh_per_mtok_high": hi}
+        if price is not None:
+            bp = blended_price_usd_per_mtok(model, split, price)
+            row["usd_per_mtok"] = np.nan if bp is None else bp
+        rows.append(row)
     t = pd.DataFrame(rows)
-    known = t[t["model"].notna()]
+    known = t[t["model"].notna()] if "model" in t else t.iloc[0:0]
     if known.empty:
         raise ValueError("mix_kwh_per_mtok: none of the models is known to the energy model")
     wts = known["tokens"] / known["tokens"].sum()
@@ -441,6 +463,30 @@ def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, s
     high = coverage * float((wts * known["kwh_per_mtok_high"]).sum()) + (1 - coverage) * float(known["kwh_per_mtok_high"].max())
     est = Estimate(low, float((wts * known["kwh_per_mtok"]).sum()), high, "kWh per million tokens")
     return est, coverage, t
+
+
+def revenue_usd_per_kwh(mix_table: pd.DataFrame) -> tuple[Estimate, pd.DataFrame]:
+    """List-price revenue per kWh of serving electricity for a token mix (the package's one definition).
+
+    Revenue per kWh = sum(tokens x blended list price) / sum(tokens x blended kWh per M tokens), over the models
+    of ``mix_table`` (from :func:`mix_kwh_per_mtok` with ``price``) that have both an energy estimate and a list
+    price. "Blended" means the real mix of uncached input, cached input and output tokens, so this is revenue per
+    kWh of all serving, not of output tokens alone. Bounds: at the high and the low energy. Returns the estimate
+    and the per-model rows (``revenue_usd_per_kwh`` with ``_low``/``_high``, ``token_share`` among the rows used).
+    """
+    if "usd_per_mtok" not in mix_table:
+        raise ValueError("mix_table: no usd_per_mtok column; call mix_kwh_per_mtok(..., price=...)")
+    t = mix_table.dropna(subset=["kwh_per_mtok", "usd_per_mtok"]).copy()
+    if t.empty:
+        raise ValueError("revenue_usd_per_kwh: no model in the mix has both an energy estimate and a list price")
+    t["revenue_usd_per_kwh_low"] = t["usd_per_mtok"] / t["kwh_per_mtok_high"]
+    t["revenue_usd_per_kwh"] = t["usd_per_mtok"] / t["kwh_per_mtok"]
+    t["revenue_usd_per_kwh_high"] = t["usd_per_mtok"] / t["kwh_per_mtok_low"]
+    t["token_share"] = t["tokens"] / t["tokens"].sum()
+    usd = float((t["tokens"] * t["usd_per_mtok"]).sum())
+    est = Estimate(usd / float((t["tokens"] * t["kwh_per_mtok_high"]).sum()), usd / float((t["tokens"] * t["kwh_per_mtok"]).sum()),
+                   usd / float((t["tokens"] * t["kwh_per_mtok_low"]).sum()), "USD per kWh")
+    return est, t.reset_index(drop=True)
 
 
 def exported_energy(tokens_per_week: Estimate, kwh_per_mtok: Estimate, gco2_per_kwh: float) -> dict[str, Estimate]:
@@ -454,3 +500,167 @@ def exported_energy(tokens_per_week: Estimate, kwh_per_mtok: Estimate, gco2_per_
                    tokens_per_week.high / 1e6 * kwh_per_mtok.high / 1e3, "MWh per week")
     tco2 = mwh.scale(gco2_per_kwh / 1e3, "tCO2 per week")  # 1 MWh x 1 g/kWh = 1e3 g = 1e-3 t
     return {"mwh_per_week": mwh, "tco2_per_week": tco2}
+
+
+
+# --------------------------------------------------------------------------- the electricity behind Chinese-model tokens
+
+#: Scopes of :func:`chinese_token_electricity`.
+SCOPES = {
+    "computed_in_china": "Chinese-model tokens computed in China (only these burn Chinese electricity)",
+    "all_chinese_models": "all Chinese-model tokens wherever computed (the article's picture; an upper bound on China's share)",
+}
+#: Days per year, to annualise a week (365.25 / 7 weeks).
+WEEKS_PER_YEAR = 365.25 / 7
+
+
+def platform_china_share(platform_bloc_share: pd.DataFrame, week=None) -> Estimate:
+    """Chinese share of all tokens in one week (default: the last) of :func:`bloc_shares_weekly` output.
+
+    low = known Chinese models; high = plus the ``other`` row of unknown origin; central = half-way (half of
+    the long tail read as Chinese). The one definition used by every report.
+    """
+    b = china_share_bounds(platform_bloc_share)
+    wk = b.index.max() if week is None else pd.Timestamp(week)
+    if wk not in b.index:
+        raise ValueError(f"week {wk.date()}: not among the weekly shares ({b.index.min().date()} ... {b.index.max().date()})")
+    lo, hi = float(b.loc[wk, "low"]), float(b.loc[wk, "high"])
+    return Estimate(lo, (lo + hi) / 2, hi, "fraction")
+
+
+def china_grid_gco2_per_kwh(grid: pd.DataFrame) -> tuple[float, str]:
+    """China's latest grid carbon intensity (gCO2/kWh) in ``grid_carbon`` and a label (dataset, year)."""
+    g = grid[grid["country"] == "CN"].sort_values("year")
+    if g.empty:
+        raise ValueError("grid_carbon: no row for country 'CN'")
+    r = g.iloc[-1]
+    return float(r["carbon_intensity_g_per_kwh"]), f"{r['dataset']} {r['year']}"
+
+
+def serving_energy(scenario: str = "reference", *, country: str = "CN", draws: int = 2000, seed: int = 0):
+    """``energy(model, phase) -> Estimate`` from :func:`tokenecon.serving.energy_kwh_per_mtok`, memoised."""
+    import functools
+
+    from . import serving
+
+    if scenario not in serving.SCENARIOS:
+        raise ValueError(f"scenario = {scenario!r}: expected one of {sorted(serving.SCENARIOS)}")
+
+    @functools.lru_cache(maxsize=None)
+    def energy(model, phase):
+        return serving.energy_kwh_per_mtok(model, phase=phase, scenario=scenario, country=country, draws=draws, seed=seed)
+
+    return energy
+
+
+@dataclass(frozen=True)
+class TokenElectricity:
+    """Electricity behind Chinese-model tokens in one week (``week_start``), in one :data:`SCOPES` scope."""
+
+    scope: str
+    week_start: pd.Timestamp
+    tokens_per_week: Estimate
+    kwh_per_mtok: Estimate
+    mwh_per_week: Estimate
+    tco2_per_week: Estimate
+    twh_per_year: Estimate
+    gco2_per_kwh: float
+    coverage: float                 # share of the Chinese-model tokens the energy model covers
+    split: dict                     # phase mix (cached_input / input / output fractions)
+    place: InferencePlace
+    weekly: pd.DataFrame            # every week of the input: tokens, MWh and tCO2 with bounds
+    mix: pd.DataFrame               # per-model energy (and list price) of the reference week's Chinese models
+    basis: pd.DataFrame | None      # per-provider energy basis (scope computed_in_china)
+
+
+def chinese_token_electricity(weekly: pd.DataFrame, labs: pd.DataFrame, providers: pd.DataFrame, weekly_top10: pd.DataFrame,
+                              energy, slug_to_model, gco2_per_kwh: float, *, scope: str = "computed_in_china",
+                              overrides: dict | None = None, week=None) -> TokenElectricity:
+    """Electricity (MWh/week, TWh/yr) and CO2 behind OpenRouter's Chinese-model tokens: the package's one implementation.
+
+    ``weekly``: :func:`weekly_from_daily` output (the reference week is its last, or ``week``). Tokens of a week:
+    its Chinese-model tokens, low = known Chinese models, high = plus the ``other`` row, central = half-way.
+    ``scope="all_chinese_models"`` counts them all at the energy of their model mix (:func:`mix_kwh_per_mtok`,
+    weighted by the reference week's tokens); ``scope="computed_in_china"`` multiplies them by the share computed in
+    China (:func:`china_computed_share`, from the provider day and the reference week's platform share, low x low,
+    high x high) and uses the energy of the providers computing in China (:func:`china_located_kwh_per_mtok`: a lab's
+    own endpoint gets its lab's mix, domestic clouds the all-Chinese mix). Phase mix: :func:`phase_split`.
+    ``energy(model, phase)`` and ``slug_to_model(slug)`` come from :mod:`tokenecon.serving` (see :func:`serving_energy`).
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope = {scope!r}: expected one of {list(SCOPES)}")
+    if not gco2_per_kwh > 0:
+        raise ValueError(f"gco2_per_kwh = {gco2_per_kwh}: expected a positive grid intensity")
+    w = attach_labs(weekly, labs, overrides, table="weekly tokens")
+    wk = w["week_start"].max() if week is None else pd.Timestamp(week)
+    if wk not in set(w["week_start"]):
+        raise ValueError(f"week {wk.date()}: not a complete week of the weekly tokens")
+    plat = bloc_shares_weekly(weekly, labs, overrides)
+    place = china_computed_share(providers, labs, platform_china_share(plat, wk))
+    split = phase_split(weekly_top10, labs, overrides=overrides)
+    named = w[(~w["is_other"]) & (w["bloc"] == "china")]
+    ref = named[named["week_start"] == wk].groupby("model_slug")["total_tokens"].sum()
+    all_mix, coverage, mix = mix_kwh_per_mtok(ref, split, energy, slug_to_model)
+    basis = None
+    if scope == "computed_in_china":
+        author_kwh = {}
+        for author, g in named[named["week_start"] == wk].groupby("author"):
+            t = g.groupby("model_slug")["total_tokens"].sum()
+            if any(slug_to_model(m) for m in t.index):
+                try:
+                    author_kwh[author] = mix_kwh_per_mtok(t, split, energy, slug_to_model)[0]
+                except ValueError:  # none of the lab's models can be evaluated: it gets the all-Chinese mix
+                    pass
+        kwh, basis = china_located_kwh_per_mtok(place, author_kwh, all_mix)
+        s = place.china_computed_share
+        factor = (s.low, s.central, s.high)
+    else:
+        kwh, factor = all_mix, (1.0, 1.0, 1.0)
+    by = w.groupby(["week_start", "bloc"])["total_tokens"].sum().unstack(fill_value=0)
+    cn_low = by["china"].astype(float) if "china" in by else pd.Series(0.0, index=by.index)
+    cn_high = cn_low + (by["unknown"].astype(float) if "unknown" in by else 0.0)
+    rows = []
+    for d in by.index:
+        tok = Estimate(cn_low[d] * factor[0], (cn_low[d] + cn_high[d]) / 2 * factor[1], cn_high[d] * factor[2], "tokens per week")
+        e = exported_energy(tok, kwh, gco2_per_kwh)
+        rows.append({"week_start": d, "tokens_low": tok.low, "tokens": tok.central, "tokens_high": tok.high,
+                     **{f"mwh{k}": v for k, v in zip(("_low", "", "_high"), (e["mwh_per_week"].low, e["mwh_per_week"].central, e["mwh_per_week"].high))},
+                     **{f"tco2{k}": v for k, v in zip(("_low", "", "_high"), (e["tco2_per_week"].low, e["tco2_per_week"].central, e["tco2_per_week"].high))}})
+    table = pd.DataFrame(rows).set_index("week_start")
+    r = table.loc[wk]
+    tokens = Estimate(r["tokens_low"], r["tokens"], r["tokens_high"], "tokens per week")
+    mwh = Estimate(r["mwh_low"], r["mwh"], r["mwh_high"], "MWh per week")
+    tco2 = Estimate(r["tco2_low"], r["tco2"], r["tco2_high"], "tCO2 per week")
+    return TokenElectricity(scope, wk, tokens, kwh, mwh, tco2, mwh.scale(WEEKS_PER_YEAR / 1e6, "TWh per year"), gco2_per_kwh,
+                            coverage, split, place, table, mix, basis)
+
+
+#: Week of the article's figures (OpenRouter data released 2026-02-24); its Chinese models all have list prices.
+ARTICLE_WEEK = "2026-02-16"
+
+
+def chinese_token_revenue_per_kwh(weekly_top10: pd.DataFrame, labs: pd.DataFrame, energy, slug_to_model, price, *,
+                                  week=ARTICLE_WEEK, overrides: dict | None = None) -> tuple[Estimate, pd.DataFrame]:
+    """List-price revenue per kWh of serving the Chinese-model tokens of one week: the package's one definition.
+
+    The Chinese models in the week's top ten (``openrouter_weekly_top10``), weighted by their tokens, each at the real
+    phase mix of :func:`phase_split` (cached input, uncached input, output) priced at its list prices and metered at
+    its facility energy; models without an energy estimate or a list price are left out
+    (``priced_share_of_chinese_tokens`` says how much that leaves). Default week: the article's, when its models
+    (MiniMax M2.5, Kimi K2.5, GLM-5, DeepSeek V3.2) led and all are in the ``models`` table with prices.
+    """
+    wk = pd.Timestamp(week)
+    w = weekly_top10[weekly_top10["week_start"] == wk]
+    if w.empty:
+        weeks = ", ".join(str(d.date()) for d in sorted(weekly_top10["week_start"].unique()))
+        raise ValueError(f"week {wk.date()}: not in openrouter_weekly_top10; weeks available: {weeks}")
+    w = attach_labs(w, labs, overrides, table="openrouter_weekly_top10")
+    sel = w[w["bloc"] == "china"]
+    if sel.empty:
+        raise ValueError(f"week {wk.date()}: no Chinese model in that week's top ten")
+    split = phase_split(weekly_top10, labs, overrides=overrides)
+    tokens = sel.groupby("model_slug")["total_tokens"].sum()
+    _, _, mix = mix_kwh_per_mtok(tokens, split, energy, slug_to_model, price=price)
+    est, table = revenue_usd_per_kwh(mix)
+    table["priced_share_of_chinese_tokens"] = table["tokens"].sum() / float(tokens.sum())
+    return est, table
