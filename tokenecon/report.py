@@ -374,6 +374,27 @@ def _failure_message(nb, exc) -> str:
     return f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
 
 
+def _kernel_manager_class(socket_dir: Path):
+    """A kernel manager that talks to its kernel over local IPC sockets in ``socket_dir``.
+
+    Sockets in a folder of the run's own cannot collide the way kernels started together race for
+    TCP ports ("Address already in use", papermill #511), and nothing listens on the network.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return str(Path(socket_dir) / "kernel")
+
+    return IPCKernelManager
+
+
 def execute(job: Job, code_hash: str | None = None) -> Result:
     """Run one notebook and write its HTML, executed notebook and sidecar (in this process)."""
     import nbformat
@@ -398,6 +419,7 @@ def execute(job: Job, code_hash: str | None = None) -> Result:
                         str(job.notebook.path), str(executed), parameters=job.parameters,
                         kernel_name="python3", cwd=str(paths.PROJ_ROOT), progress_bar=False,
                         start_timeout=60, execution_timeout=600, log_output=False,
+                        kernel_manager_class=_kernel_manager_class(tmp),
                     )
                     break
                 except Exception as exc:
