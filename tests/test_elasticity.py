@@ -110,6 +110,39 @@ def test_simulated_coverage_reports_a_rate_between_0_and_1():
     cov = el.simulated_coverage(20, 12, 15, n_sims=10, seed=1)
     assert 0 <= cov["coverage"] <= 1 and cov["n_sims"] == 10
     assert cov["mean_estimate"] == pytest.approx(TRUE_E, abs=0.1)
+    assert cov["mc_se"] == pytest.approx(math.sqrt(cov["coverage"] * (1 - cov["coverage"]) / 10))
+    with pytest.raises(ValueError, match="n_sims"):
+        el.simulated_coverage(20, 12, 15, n_sims=0)
+
+
+def test_simulated_coverage_of_a_well_identified_panel_is_near_95_percent():
+    # 60 models all changing price: the clustered interval should have close to nominal coverage.
+    cov = el.simulated_coverage(60, 20, 60, n_sims=400, seed=2)
+    assert cov["coverage"] == pytest.approx(0.95, abs=3 * cov["mc_se"] + 0.01)
+
+
+def test_fixed_effects_matches_the_statsmodels_formula_and_the_within_estimator():
+    import statsmodels.formula.api as smf
+
+    sim = el.simulate_panel(n_models=25, n_periods=14, change_share=0.5, seed=7)
+    fe = el.fixed_effects(sim)
+    # second method: the same regression written as a formula (patsy builds the dummies)
+    d = sim.assign(log_q=np.log(sim["tokens"]), log_p=np.log(sim["price_usd_per_mtok"]),
+                   period=sim["period"].dt.strftime("%Y-%m-%d"))
+    g = d["model"].astype("category").cat.codes
+    fit = smf.ols("log_q ~ log_p + C(model) + C(period)", d).fit(cov_type="cluster", cov_kwds={"groups": g},
+                                                                  use_t=True)
+    assert fe.raw_coef == pytest.approx(fit.params["log_p"], rel=1e-9)
+    assert (fe.raw_ci_low, fe.raw_ci_high) == pytest.approx(tuple(fit.conf_int().loc["log_p"]), rel=1e-9)
+    # third method: two-way demeaning of the balanced panel (what the coverage simulation uses)
+    s = sim.sort_values(["model", "period"])
+    shape = (25, 14)
+    b, lo, hi = el.balanced_twoway_fe(np.log(s["tokens"].to_numpy()).reshape(shape),
+                                      np.log(s["price_usd_per_mtok"].to_numpy()).reshape(shape))
+    assert (b, lo, hi) == pytest.approx((fe.raw_coef, fe.raw_ci_low, fe.raw_ci_high), rel=1e-9)
+    # the residuals of the diagnostics are those of the same fit
+    res = el.fe_residuals(sim)
+    assert res["residual"].to_numpy() == pytest.approx(fit.resid.to_numpy(), abs=1e-9)
 
 
 # --------------------------------------------------------------------------- bad input

@@ -379,6 +379,40 @@ def _launch_bucket(days: pd.Series) -> pd.Series:
     return pd.cut(days, edges, right=False, labels=[f"d{a}" for a in LAUNCH_BUCKETS_DAYS]).astype(str)
 
 
+def _dummies(codes: pd.Series, prefix: str) -> tuple[np.ndarray, list[str]]:
+    """Treatment-coded dummies of a categorical (first level in sorted order dropped, as patsy does)."""
+    levels = sorted(codes.unique())
+    idx = pd.Categorical(codes, categories=levels).codes
+    out = np.zeros((len(codes), max(len(levels) - 1, 0)))
+    rows = np.flatnonzero(idx > 0)
+    out[rows, idx[rows] - 1] = 1.0
+    return out, [f"{prefix}[{lv}]" for lv in levels[1:]]
+
+
+def _fe_design(panel: pd.DataFrame, launch_controls: bool = True) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[str]]:
+    """The two-way fixed-effects regression as arrays: ``(rows, y, X, names)``.
+
+    ``X`` = intercept, log price, model dummies, week dummies and (if asked and varying) launch-phase
+    dummies, coded exactly as ``log_q ~ log_p + C(model) + C(period) + C(launch_phase)`` would be;
+    built with numpy instead of a formula because the coverage simulation fits it hundreds of times.
+    Models seen in a single week carry no within-model information and are left out.
+    """
+    d = _logs(panel)
+    d = d[d.groupby("model")["period"].transform("size") > 1].reset_index(drop=True)
+    blocks = [np.ones((len(d), 1)), d[["log_p"]].to_numpy(float)]
+    names = ["Intercept", "log_p"]
+    cats = [("model", d["model"]), ("period", d["period"])]
+    if launch_controls and "days_since_launch" in d.columns and d["days_since_launch"].notna().all():
+        phase = _launch_bucket(d["days_since_launch"])
+        if phase.nunique() > 1:
+            cats.append(("launch_phase", phase))
+    for prefix, codes in cats:
+        X, nm = _dummies(codes, f"C({prefix})")
+        blocks.append(X)
+        names += nm
+    return d, d["log_q"].to_numpy(float), np.hstack(blocks), names
+
+
 def fixed_effects(panel: pd.DataFrame, launch_controls: bool = True,
                   threshold: float = PRICE_CHANGE_LOG_THRESHOLD) -> ElasticityResult:
     """Two-way fixed effects: log tokens ~ log price + model FE + week FE (+ launch-phase buckets).
@@ -386,28 +420,22 @@ def fixed_effects(panel: pd.DataFrame, launch_controls: bool = True,
     Only within-model price changes identify the slope; SEs are clustered by model with t(G-1)
     intervals. Not identified (NaN) when the panel has too few within-model price changes.
     """
-    import statsmodels.formula.api as smf
+    import statsmodels.api as sm
 
     validate_panel(panel)
-    d = _logs(panel)
     info = identification_summary(panel, threshold)
-    formula = "log_q ~ log_p + C(model) + C(period)"
-    if launch_controls and "days_since_launch" in d.columns and d["days_since_launch"].notna().all():
-        d["launch_phase"] = _launch_bucket(d["days_since_launch"])
-        if d["launch_phase"].nunique() > 1:
-            formula += " + C(launch_phase)"
-    # Models seen once carry no within-model information; keep them out of the clustering count.
-    counts = d.groupby("model")["period"].transform("size")
-    d = d[counts > 1]
+    d, y, X, names = _fe_design(panel, launch_controls)
+    name = "model + week fixed effects"
     if d.empty or d["model"].nunique() < 2:
-        return _result("model + week fixed effects", np.nan, np.nan, np.nan, len(d), d["model"].nunique(),
-                       d["period"].nunique(), info["n_price_changes"], False, "within-model price changes",
+        return _result(name, np.nan, np.nan, np.nan, len(d), d["model"].nunique(), d["period"].nunique(),
+                       info["n_price_changes"], False, "within-model price changes",
                        "fewer than 2 models observed in more than one week")
-    g = d["model"].astype("category").cat.codes
-    fit = smf.ols(formula, d).fit(cov_type="cluster", cov_kwds={"groups": g}, use_t=True)
-    lo, hi = fit.conf_int().loc["log_p"]
+    g = d["model"].astype("category").cat.codes.to_numpy()
+    fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": g}, use_t=True)
+    j = names.index("log_p")
+    lo, hi = fit.conf_int()[j]
     note = "" if info["identified"] else f"not identified: {info['why_not']} over {info['window_start']}..{info['window_end']}"
-    return _result("model + week fixed effects", fit.params["log_p"], lo, hi, len(d), d["model"].nunique(),
+    return _result(name, fit.params[j], lo, hi, len(d), d["model"].nunique(),
                    d["period"].nunique(), info["n_price_changes"], info["identified"],
                    f"{info['n_price_changes']} within-model price changes in {info['n_models_with_changes']} "
                    f"models (|d log p| >= {threshold}), net of week and launch-phase effects", note)
@@ -415,17 +443,11 @@ def fixed_effects(panel: pd.DataFrame, launch_controls: bool = True,
 
 def fe_residuals(panel: pd.DataFrame, launch_controls: bool = True) -> pd.DataFrame:
     """Fitted values and residuals of the fixed-effects regression (for diagnostics)."""
-    import statsmodels.formula.api as smf
+    import statsmodels.api as sm
 
     validate_panel(panel)
-    d = _logs(panel)
-    d = d[d.groupby("model")["period"].transform("size") > 1]
-    formula = "log_q ~ log_p + C(model) + C(period)"
-    if launch_controls and "days_since_launch" in d.columns and d["days_since_launch"].notna().all():
-        d["launch_phase"] = _launch_bucket(d["days_since_launch"])
-        if d["launch_phase"].nunique() > 1:
-            formula += " + C(launch_phase)"
-    fit = smf.ols(formula, d).fit()
+    d, y, X, _ = _fe_design(panel, launch_controls)
+    fit = sm.OLS(y, X).fit()
     return pd.DataFrame({"model": d["model"], "period": d["period"], "fitted": fit.fittedvalues,
                          "residual": fit.resid}).reset_index(drop=True)
 
@@ -524,16 +546,9 @@ def resolve_elasticity(override: float, result: ElasticityResult, fallback: floa
 
 # --------------------------------------------------------------------------- simulation
 
-def simulate_panel(n_models: int = 40, n_periods: int = 26, elasticity: float = -1.1, *,
-                   quality_price: float = 1.0, quality_demand: float = 2.0, change_share: float = 0.3,
-                   change_sd: float = 0.4, noise_sd: float = 0.15, seed: int = 0) -> pd.DataFrame:
-    """A panel with a known elasticity and quality confounding, for tests and the report's check.
-
-    Each model has a quality q ~ N(0, 1); its log price level = ``quality_price`` x q + noise and its
-    demand level = ``quality_demand`` x q + noise, so dearer models are also more wanted. A share
-    ``change_share`` of models changes its price once (by N(0, ``change_sd``)) at a random week;
-    week effects are common. log tokens = level + week effect + ``elasticity`` x log price + noise.
-    """
+def _simulate_arrays(n_models, n_periods, elasticity, quality_price, quality_demand, change_share, change_sd,
+                     noise_sd, seed):
+    """log price, log tokens (both n_models x n_periods) and quality of :func:`simulate_panel`."""
     if n_models < 2 or n_periods < 2:
         raise ValueError("simulate_panel: need n_models >= 2 and n_periods >= 2")
     rng = np.random.default_rng(seed)
@@ -544,40 +559,85 @@ def simulate_panel(n_models: int = 40, n_periods: int = 26, elasticity: float = 
     changes = rng.random(n_models) < change_share
     when = rng.integers(1, n_periods, size=n_models)
     jump = rng.normal(scale=change_sd, size=n_models)
+    after = changes[:, None] & (np.arange(n_periods)[None, :] >= when[:, None])
+    lp = base_lp[:, None] + np.where(after, jump[:, None], 0.0)
+    lq = level[:, None] + week[None, :] + elasticity * lp + rng.normal(scale=noise_sd, size=(n_models, n_periods))
+    return lp, lq, q
+
+
+def simulate_panel(n_models: int = 40, n_periods: int = 26, elasticity: float = -1.1, *,
+                   quality_price: float = 1.0, quality_demand: float = 2.0, change_share: float = 0.3,
+                   change_sd: float = 0.4, noise_sd: float = 0.15, seed: int = 0) -> pd.DataFrame:
+    """A panel with a known elasticity and quality confounding, for tests and the report's check.
+
+    Each model has a quality q ~ N(0, 1); its log price level = ``quality_price`` x q + noise and its
+    demand level = ``quality_demand`` x q + noise, so dearer models are also more wanted. A share
+    ``change_share`` of models changes its price once (by N(0, ``change_sd``)) at a random week;
+    week effects are common. log tokens = level + week effect + ``elasticity`` x log price + noise.
+    """
+    lp, lq, q = _simulate_arrays(n_models, n_periods, elasticity, quality_price, quality_demand, change_share,
+                                 change_sd, noise_sd, seed)
     periods = pd.date_range("2026-01-05", periods=n_periods, freq="7D")
-    rows = []
-    for m in range(n_models):
-        for t in range(n_periods):
-            lp = base_lp[m] + (jump[m] if changes[m] and t >= when[m] else 0.0)
-            lq = level[m] + week[t] + elasticity * lp + rng.normal(scale=noise_sd)
-            rows.append({"model": f"m{m:02d}", "period": periods[t], "tokens": float(np.exp(lq)),
-                         "price_usd_per_mtok": float(np.exp(lp)), "quality": float(q[m]),
-                         "days_since_launch": 400 + 7 * t})
-    return pd.DataFrame(rows)
+    return pd.DataFrame({
+        "model": np.repeat([f"m{m:02d}" for m in range(n_models)], n_periods),
+        "period": np.tile(periods, n_models), "tokens": np.exp(lq).ravel(),
+        "price_usd_per_mtok": np.exp(lp).ravel(), "quality": np.repeat(q, n_periods),
+        "days_since_launch": np.tile(400 + 7 * np.arange(n_periods), n_models)})
+
+
+def balanced_twoway_fe(log_q: np.ndarray, log_p: np.ndarray) -> tuple[float, float, float]:
+    """Slope and 95 % interval of log q on log p with model and period effects, for a balanced panel
+    given as two (models x periods) arrays; SEs clustered by model, t(G-1), with statsmodels' small-
+    sample factor G/(G-1) x (N-1)/(N-K).
+
+    The same numbers as :func:`fixed_effects` (without launch controls) by the Frisch-Waugh-Lovell
+    theorem: two-way demeaning removes the dummies; a test checks the two agree. Used by
+    :func:`simulated_coverage`, which needs hundreds of fits.
+    """
+    from scipy import stats
+
+    def within(a):
+        return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+
+    x, y = within(np.asarray(log_p, float)), within(np.asarray(log_q, float))
+    sxx = float((x * x).sum())
+    if sxx <= 0:
+        return float("nan"), float("nan"), float("nan")
+    b = float((x * y).sum()) / sxx
+    u = y - b * x
+    G, T = x.shape
+    n, k = G * T, G + T  # intercept, slope, G-1 model and T-1 period dummies
+    scores = (x * u).sum(axis=1)
+    se = math.sqrt(G / (G - 1) * (n - 1) / (n - k) * float((scores ** 2).sum())) / sxx
+    t = stats.t.ppf(0.975, G - 1)
+    return b, b - t * se, b + t * se
 
 
 def simulated_coverage(n_models: int, n_periods: int, n_models_with_changes: int, elasticity: float = -1.1,
-                       n_sims: int = 100, seed: int = 0) -> dict:
+                       n_sims: int = 200, seed: int = 0) -> dict:
     """How often the fixed-effects 95 % interval covers a known elasticity in simulated panels of the
-    given shape (``n_models_with_changes`` models change price once), and the mean estimate."""
+    given shape (``n_models_with_changes`` models change price once, by N(0, 0.4) in log, at a random
+    week), and the mean estimate. ``mc_se`` is the Monte Carlo standard error of the coverage."""
     if n_models_with_changes < 1 or n_models_with_changes > n_models:
         raise ValueError("simulated_coverage: need 1 <= n_models_with_changes <= n_models")
+    if n_sims < 1:
+        raise ValueError(f"simulated_coverage: n_sims must be >= 1, got {n_sims!r}")
     rng = np.random.default_rng(seed)
     hits, coefs = 0, []
     for _ in range(n_sims):
-        sim = simulate_panel(n_models, n_periods, elasticity, change_share=0.0, seed=int(rng.integers(2**31)))
-        # exactly n_models_with_changes models change price once, at a random week
-        movers = rng.choice(n_models, n_models_with_changes, replace=False)
-        for m in movers:
+        lp, lq, _q = _simulate_arrays(n_models, n_periods, elasticity, 1.0, 2.0, 0.0, 0.4, 0.15,
+                                      int(rng.integers(2**31)))
+        for m in rng.choice(n_models, n_models_with_changes, replace=False):
             t0 = int(rng.integers(1, n_periods))
             jump = rng.normal(scale=0.4)
-            sel = (sim["model"] == f"m{m:02d}") & (sim["period"] >= sim["period"].unique()[t0])
-            sim.loc[sel, "tokens"] *= np.exp(elasticity * jump)
-            sim.loc[sel, "price_usd_per_mtok"] *= np.exp(jump)
-        r = fixed_effects(sim, threshold=0.0)
-        coefs.append(r.raw_coef)
-        hits += r.raw_ci_low <= elasticity <= r.raw_ci_high
-    return {"coverage": hits / n_sims, "mean_estimate": float(np.mean(coefs)), "sd_estimate": float(np.std(coefs)),
+            lp[m, t0:] += jump
+            lq[m, t0:] += elasticity * jump
+        b, lo, hi = balanced_twoway_fe(lq, lp)
+        coefs.append(b)
+        hits += lo <= elasticity <= hi
+    cov = float(hits) / n_sims
+    return {"coverage": cov, "mc_se": math.sqrt(cov * (1 - cov) / n_sims),
+            "mean_estimate": float(np.mean(coefs)), "sd_estimate": float(np.std(coefs)),
             "n_sims": n_sims, "n_models": n_models, "n_periods": n_periods,
             "n_models_with_changes": n_models_with_changes, "elasticity": elasticity}
 
