@@ -160,6 +160,11 @@ def test_token_cost_report_runs_with_small_draws(run_report):
         rec = json.loads(side.read_text(encoding="utf-8"))
         blob = json.dumps(rec)
         assert "electricity_share_output" in blob and "cheaper_power_40pct_effect" in blob
+        assert "carbon_g_per_mtok_output_cn" in blob and "carbon_g_per_mtok_output_us" in blob
+    # The answer comes first: the verdict (with its interval) precedes the first analysis section.
+    verdict_at = min(text.find(v + ": electricity is") for v in ("No", "Partly", "Yes") if text.find(v + ": electricity is") >= 0)
+    assert 0 <= verdict_at < text.find("Energy per token against batch and context")
+    assert "Carbon: a token on China" in text
 
 
 @pytest.mark.slow
