@@ -37,7 +37,7 @@ test-fast: $(STAMP) ## run the tests that execute no notebook
 lab: $(LAB_STAMP) ## JupyterLab on notebooks/ (own env .venv-lab, so the report env stays lean)
 	$(LAB_VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
-data: $(STAMP) ## rebuild data/ from the raw mirror ($$TOKENECON_RAW or ../shared/sources)
+data: $(STAMP) ## rebuild data/ from the raw mirror (env TOKENECON_RAW, default ../shared/sources)
 	$(BIN)/tokenecon data build
 
 check: $(STAMP) ## validate every table in data/

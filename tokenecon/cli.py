@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("argument -j/--jobs: must be at least 1")
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
     except (ValueError, KeyError, FileNotFoundError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"tokenecon {args.command}: error: {msg}", file=sys.stderr)
