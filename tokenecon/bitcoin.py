@@ -432,99 +432,53 @@ def mining_cost_stack_per_kwh(revenue_usd_per_kwh_: float, electricity_usd_per_k
     }
 
 
-# --------------------------------------------------------------------------- tokens
+# --------------------------------------------------------------------------- tokens against Bitcoin
 
-#: Chinese open models in the token tables (``models`` keys of the serving contract).
+#: Chinese open models of the article (``models`` keys of the serving contract), for the cost stacks.
 CHINESE_TOKEN_MODELS = ("minimax-m2.5", "kimi-k2.5", "glm-5", "deepseek-v3.2")
+#: Whose mining the tokens are compared with: China's miners (map months) or the whole network.
+MINERS = ("china", "network")
 
 
-def token_revenue_per_kwh(models=CHINESE_TOKEN_MODELS, *, phase: str = "output", scenario: str = "reference",
-                          seed: int = 0, draws: int = 2000) -> pd.DataFrame:
-    """List-price revenue per kWh of facility electricity for each model: price / energy per M tokens.
+def bitcoin_revenue_per_kwh(year: int, miners: str = "china", electricity_usd_per_kwh: float = CBECI_ELECTRICITY_USD_PER_KWH,
+                            pue: float = PUE_BEST, **tables) -> Estimate:
+    """Mining revenue per kWh in ``year`` (USD/kWh), best guess with bounds at the upper/lower energy.
 
-    Uses :mod:`tokenecon.serving` (energy_kwh_per_mtok, list_price_usd_per_mtok, cost_usd_per_mtok).
-    The interval comes from the energy interval (price is a list price, taken as exact). Models without a
-    list price are returned with NaN revenue and a note.
+    ``miners="china"``: China's miners over the year's Mining Map months (:func:`china_mining`, 2019-09 ... 2022-01);
+    ``"network"``: all miners over the whole year (:func:`annual_energy`). The one definition both reports use.
+    """
+    if miners not in MINERS:
+        raise BitcoinInputError(f"miners must be one of {MINERS}, got {miners!r}")
+    if miners == "china":
+        return china_mining(year, electricity_usd_per_kwh, pue, **tables).revenue_usd_per_kwh
+    a = annual_energy([year], electricity_usd_per_kwh, pue, **tables).loc[int(year)]
+    return Estimate(float(a["revenue_usd_per_kwh_low"]), float(a["revenue_usd_per_kwh"]), float(a["revenue_usd_per_kwh_high"]), "USD/kWh")
+
+
+def revenue_per_kwh_ratio(tokens: Estimate, bitcoin: Estimate) -> Estimate:
+    """How many times more a kWh earns serving tokens than mining: tokens / Bitcoin, low = low/high, high = high/low."""
+    if not (tokens.low > 0 and bitcoin.low > 0):
+        raise BitcoinInputError(f"revenue per kWh must be > 0 (tokens {tokens}, bitcoin {bitcoin})")
+    return Estimate(tokens.low / bitcoin.high, tokens.central / bitcoin.central, tokens.high / bitcoin.low, "ratio")
+
+
+def token_cost_per_mtok(models=CHINESE_TOKEN_MODELS, *, phase: str = "output", scenario: str = "reference",
+                        seed: int = 0, draws: int = 2000) -> pd.DataFrame:
+    """Cost stack (USD per M ``phase`` tokens: capex, electricity, other, total; electricity share) and list price
+    for each model, from :mod:`tokenecon.serving` (for the cost-stack chart; revenue per kWh is
+    :func:`tokenecon.share.chinese_token_revenue_per_kwh`). Models without a list price get NaN there.
     """
     from . import serving
 
     rows = []
     for m in models:
-        e = serving.energy_kwh_per_mtok(m, phase=phase, scenario=scenario, draws=draws, seed=seed)
         price = serving.list_price_usd_per_mtok(m, phase)
         cost = serving.cost_usd_per_mtok(m, phase=phase, scenario=scenario, draws=draws, seed=seed)
-        row = {"model": m, "phase": phase, "scenario": scenario, "list_price_usd_per_mtok": price,
-               "kwh_per_mtok_low": e.low, "kwh_per_mtok": e.central, "kwh_per_mtok_high": e.high,
-               "cost_usd_per_mtok": cost["total"].central,
-               "capex_usd_per_mtok": cost["capex"].central,
-               "electricity_usd_per_mtok": cost["electricity"].central,
-               "other_usd_per_mtok": cost["other"].central,
-               "electricity_share_of_cost": cost["electricity_share"].central}
-        if price is None or price <= 0:
-            row.update(revenue_usd_per_kwh_low=np.nan, revenue_usd_per_kwh=np.nan, revenue_usd_per_kwh_high=np.nan)
-        else:
-            row.update(revenue_usd_per_kwh_low=price / e.high, revenue_usd_per_kwh=price / e.central,
-                       revenue_usd_per_kwh_high=price / e.low)
-        rows.append(row)
+        rows.append({"model": m, "phase": phase, "scenario": scenario,
+                     "list_price_usd_per_mtok": np.nan if price is None or price <= 0 else price,
+                     "cost_usd_per_mtok": cost["total"].central,
+                     "capex_usd_per_mtok": cost["capex"].central,
+                     "electricity_usd_per_mtok": cost["electricity"].central,
+                     "other_usd_per_mtok": cost["other"].central,
+                     "electricity_share_of_cost": cost["electricity_share"].central})
     return pd.DataFrame(rows)
-
-
-def chinese_token_twh_per_year(*, scenario: str = "reference", seed: int = 0, draws: int = 2000,
-                               days: int = 7) -> dict:
-    """TWh per year behind Chinese labs' tokens on OpenRouter, from the last ``days`` days of rankings-daily.
-
-    Tokens per model (labs.bloc == 'china') × facility energy per token, blending output, cached-input and
-    input energy by the completion / cached / uncached-prompt split of Chinese models in the weekly top-10 table. Models the serving model does
-    not cover (no ``models`` row, or a row the energy model cannot evaluate, listed in ``unevaluable``) are
-    counted in ``tokens_uncovered`` and priced at the covered models' token-weighted mean
-    energy for ``twh_all`` (``twh_covered`` leaves them out). Annualised × 365.25 / days.
-    """
-    from . import serving
-
-    daily = _load("openrouter_daily_top50")
-    labs = _load("labs")
-    weekly = _load("openrouter_weekly_top10")
-    china_authors = set(labs.loc[labs["bloc"] == "china", "author"])
-    last = pd.to_datetime(daily["date"]).max()
-    win = daily[(pd.to_datetime(daily["date"]) > last - pd.Timedelta(days=days)) & ~daily["is_other"]]
-    cn = win[win["author"].isin(china_authors)]
-    tok = cn.groupby("model_slug")["total_tokens"].sum().astype(float)
-    wk = weekly[weekly["author"].isin(china_authors)].dropna(subset=["prompt_tokens", "completion_tokens", "cached_tokens"])
-    all_tok = float(wk["prompt_tokens"].sum() + wk["completion_tokens"].sum())
-    completion_share = float(wk["completion_tokens"].sum()) / all_tok
-    cached_share = float(wk["cached_tokens"].sum()) / all_tok  # cached tokens are part of prompt tokens
-    input_share = 1.0 - completion_share - cached_share
-    lo = ce = hi = 0.0
-    covered = 0.0
-    per_model = []
-    unevaluable: list[str] = []
-    for slug, n in tok.items():
-        key = serving.model_for_slug(slug)
-        if key is None:
-            continue
-        try:
-            ei = serving.energy_kwh_per_mtok(key, phase="input", scenario=scenario, draws=draws, seed=seed)
-            eo = serving.energy_kwh_per_mtok(key, phase="output", scenario=scenario, draws=draws, seed=seed)
-            ec = serving.energy_kwh_per_mtok(key, phase="cached_input", scenario=scenario, draws=draws, seed=seed)
-        except ValueError as exc:  # a model in the table the energy model cannot evaluate (e.g. no precision)
-            unevaluable.append(f"{key} ({exc})")
-            continue
-        blend = [completion_share * o + cached_share * c + input_share * i for i, c, o in
-                 ((ei.low, ec.low, eo.low), (ei.central, ec.central, eo.central), (ei.high, ec.high, eo.high))]
-        lo += n / 1e6 * blend[0]; ce += n / 1e6 * blend[1]; hi += n / 1e6 * blend[2]
-        covered += n
-        per_model.append({"model_slug": slug, "model": key, "tokens": n, "kwh_per_mtok_blended": blend[1]})
-    total = float(tok.sum())
-    year = 365.25 / days / 1e9  # kWh in the window -> TWh per year
-    out = {
-        "window_end": last, "days": days, "tokens_chinese": total, "tokens_covered": covered,
-        "tokens_uncovered": total - covered, "completion_share": completion_share, "cached_share": cached_share,
-        "twh_covered": Estimate(lo * year, ce * year, hi * year, "TWh/yr") if covered else None,
-        "per_model": pd.DataFrame(per_model), "unevaluable": unevaluable,
-    }
-    if covered:
-        f = total / covered
-        out["twh_all"] = Estimate(lo * year * f, ce * year * f, hi * year * f, "TWh/yr")
-    else:
-        out["twh_all"] = None
-    return out
