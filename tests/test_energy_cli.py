@@ -89,3 +89,26 @@ def test_module_entry_point_prints_json():
                          capture_output=True, text=True, env=env, cwd=paths.PROJ_ROOT, timeout=120)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["j_per_token"] > 0
+
+
+def test_unknown_serving_precision_needs_an_explicit_precision(capsys):
+    # kimi-k2.6: architecture public, serving precision unknown -> refused unless --precision states one.
+    argv = ["--model", "Kimi-K2.6", "--hardware", "h200", "--batch", "64", "--context", "1024"]
+    rc, out, err = _run(argv, capsys)
+    assert rc == 2 and out == "" and "serving_precision" in err and "kimi-k2.6" in err
+    rc, out, _ = _run(argv + ["--precision", "int4", "--format", "json"], capsys)
+    got = json.loads(out)
+    assert rc == 0 and got["precision"] == "int4"
+    # Same shape and weight format as kimi-k2.5 (int4 in the table): the same joules per token.
+    rc, out2, _ = _run(["--model", "kimi-k2.5", "--hardware", "h200", "--batch", "64", "--context", "1024", "--format", "json"], capsys)
+    assert got["j_per_token"] == pytest.approx(json.loads(out2)["j_per_token"], rel=1e-12)
+
+
+def test_option_checks_name_the_option_and_expectation():
+    from tokenecon import cli_options
+
+    cli_options.check_options([("--pue", None, lambda v: v >= 1, "a number >= 1")])  # absent: not checked
+    with pytest.raises(ValueError, match=r"^--pue: expected a number >= 1, got 0.9$"):
+        cli_options.check_options([("--pue", 0.9, lambda v: v >= 1, "a number >= 1")])
+    with pytest.raises(ValueError, match="--draws"):
+        cli_options.check_options([("--draws", float("nan"), lambda v: v >= 1, "an integer >= 1")])

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-import numpy as np
+from . import cli_options
 
 PHASE_CHOICES = ("output", "input", "cached_input")
 
@@ -46,28 +46,18 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``cost`` subcommand to the ``tokenecon`` parser."""
-    p = subparsers.add_parser("cost", help="USD per million tokens: capex / electricity / other, with intervals",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_arguments(p)
-    p.set_defaults(func=run)
-    return p
+    return cli_options.register(subparsers, "cost", help="USD per million tokens: capex / electricity / other, with intervals",
+                                doc=__doc__, add_arguments=_add_arguments, run=run)
 
 
 def _validate(args) -> None:
-    checks = [
-        ("--batch", args.batch, lambda v: v >= 1, "must be >= 1"),
-        ("--context", args.context, lambda v: v >= 0, "must be >= 0"),
-        ("--n-gpus", args.n_gpus, lambda v: v >= 1, "must be >= 1"),
-        ("--utilisation", args.utilisation, lambda v: 0 < v <= 1, "must be in (0, 1]"),
-        ("--pue", args.pue, lambda v: v >= 1, "must be >= 1"),
-        ("--electricity-usd-per-kwh", args.electricity_usd_per_kwh, lambda v: v >= 0, "must be >= 0 (a price cannot be negative)"),
-        ("--gpu-price-usd", args.gpu_price_usd, lambda v: v >= 0, "must be >= 0 (a price cannot be negative)"),
-        ("--life-years", args.life_years, lambda v: v > 0, "must be > 0"),
-        ("--draws", args.draws, lambda v: v >= 1, "must be >= 1"),
-    ]
-    for opt, val, ok, msg in checks:
-        if val is not None and (not np.isfinite(val) or not ok(val)):
-            raise ValueError(f"{opt}: {msg}, got {val}")
+    cli_options.check_options(cli_options.serving_point_checks(args) + [
+        ("--utilisation", args.utilisation, lambda v: 0 < v <= 1, "a fraction in (0, 1]"),
+        ("--electricity-usd-per-kwh", args.electricity_usd_per_kwh, lambda v: v >= 0, "a price >= 0 (a price cannot be negative)"),
+        ("--gpu-price-usd", args.gpu_price_usd, lambda v: v >= 0, "a price >= 0 (a price cannot be negative)"),
+        ("--life-years", args.life_years, lambda v: v > 0, "a number of years > 0"),
+        ("--draws", args.draws, lambda v: v >= 1, "an integer >= 1"),
+    ])
     if args.phase is not None and args.phase not in PHASE_CHOICES:
         raise ValueError(f"--phase: unknown phase {args.phase!r}; known: {', '.join(PHASE_CHOICES)}")
 
@@ -140,21 +130,13 @@ def _text(o: dict) -> str:
 
 
 def run(args) -> int:
-    o = compute(args)
-    print(json.dumps(o, sort_keys=True) if args.format == "json" else _text(o))
-    return 0
+    """Run the subcommand; 0 on success, 2 with a message on stderr for bad input."""
+    return cli_options.run_reporting_errors(
+        compute, args, lambda o: json.dumps(o, sort_keys=True) if args.format == "json" else _text(o))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tokenecon cost", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except ValueError as exc:
-        print(f"tokenecon cost: error: {exc}", file=sys.stderr)
-        return 2
+    return cli_options.standalone_main("tokenecon cost", __doc__, _add_arguments, run, argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

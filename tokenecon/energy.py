@@ -183,7 +183,7 @@ def shape_from_row(r, precision: str | None = None) -> ModelShape:
     if prec is None:
         raise EnergyInputError(
             f"model: {r['model']!r} has no serving_precision in the models table (the format its weights are "
-            "served in is not public), so its bytes per weight are unknown; pass precision= "
+            "served in is not public), so its bytes per weight are unknown; pass precision= (--precision on the command line) "
             f"(one of {sorted(WEIGHT_BYTES)}) to model it under an explicit assumption")
     if prec not in WEIGHT_BYTES:
         raise EnergyInputError(f"precision: {prec!r} is not one of {sorted(WEIGHT_BYTES)}")

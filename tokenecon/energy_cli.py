@@ -14,6 +14,8 @@ import argparse
 import json
 import sys
 
+from . import cli_options
+
 PHASE_CHOICES = ("decode", "prefill", "cached_input")
 
 
@@ -36,26 +38,16 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``energy`` subcommand to an argparse subparsers object; sets ``func=run``."""
-    p = subparsers.add_parser("energy", help="joules per token for a model on a GPU (roofline model)",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_arguments(p)
-    p.set_defaults(func=run)
-    return p
+    return cli_options.register(subparsers, "energy", help="joules per token for a model on a GPU (roofline model)",
+                                doc=__doc__, add_arguments=_add_arguments, run=run)
 
 
 def _validate(args) -> None:
-    if args.batch < 1:
-        raise ValueError(f"--batch: expected an integer >= 1, got {args.batch}")
-    if args.context < 0:
-        raise ValueError(f"--context: expected an integer >= 0, got {args.context}")
-    if args.phase == "prefill" and args.context < 1:
-        raise ValueError(f"--context: prefill needs a prompt of >= 1 token, got {args.context}")
-    if args.pue is not None and not args.pue >= 1.0:
-        raise ValueError(f"--pue: expected a number >= 1, got {args.pue}")
-    if args.server_overhead is not None and not args.server_overhead >= 0.0:
-        raise ValueError(f"--server-overhead: expected a number >= 0, got {args.server_overhead}")
-    if args.n_gpus is not None and args.n_gpus < 1:
-        raise ValueError(f"--n-gpus: expected an integer >= 1, got {args.n_gpus}")
+    cli_options.check_options(cli_options.serving_point_checks(args) + [
+        ("--context", args.context if args.phase == "prefill" else None, lambda v: v >= 1,
+         "a prompt of >= 1 token for prefill"),
+        ("--server-overhead", args.server_overhead, lambda v: v >= 0, "a number >= 0"),
+    ])
 
 
 def compute(args) -> dict:
@@ -112,20 +104,12 @@ def _text(o: dict) -> str:
 
 def run(args) -> int:
     """Run the subcommand; 0 on success, 2 with a message on stderr for bad input."""
-    try:
-        out = compute(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(out, sort_keys=True) if args.format == "json" else _text(out))
-    return 0
+    return cli_options.run_reporting_errors(
+        compute, args, lambda out: json.dumps(out, sort_keys=True) if args.format == "json" else _text(out))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tokenecon energy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return cli_options.standalone_main("tokenecon energy", __doc__, _add_arguments, run, argv)
 
 
 if __name__ == "__main__":
