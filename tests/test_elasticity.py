@@ -3,7 +3,9 @@ elasticity, refusal of bad input, the scenarios by hand, and the report end to e
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -287,6 +289,20 @@ def test_report_runs_with_defaults_and_states_identification(run_report):
     assert "within-model price changes" in html
     assert "Passed unknown parameter" not in html
     assert "NBER w34608" in html
+    assert "Warning" not in html.split("</style>")[-1]  # no statsmodels / pandas warning printed into the page
+    # The answer comes first: identification counts, the anchors and the bill before any estimator detail.
+    panel, _ = el.build_weekly_panel(data.load("openrouter_weekly_top10"), data.load("model_price_events"),
+                                     data.load("model_attributes"), data.load("labs"))
+    info = el.identification_summary(panel)
+    answer = html[html.index('id="The-answer"'):html.index('id="Three-estimators"')]
+    assert f"{info['n_price_changes']} within-model price changes, in {info['n_models_with_changes']} models" in answer
+    assert info["window_start"] in answer and info["window_end"] in answer
+    assert "-1.11" in answer and "-0.06" in answer  # both anchors
+    assert "order of magnitude" in answer and "cheaper for the same tokens" in answer
+    path = run_report("price_elasticity")
+    records = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["records"]
+    assert records["elasticity_fixed_effects"]["value"] is None  # not identified: not reported as a number
+    assert records["bill_saving_factor"]["value"] > 10
 
 
 @pytest.mark.slow
