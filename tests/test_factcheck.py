@@ -220,3 +220,40 @@ def test_fact_check_report_runs_and_records_every_claim(run_report):
     import re
 
     assert not re.search(r"""(src\s*=\s*["']?\s*https?:|<link[^>]+href\s*=\s*["']?https?:|@import)""", html, re.I)
+
+
+def test_links_to_other_reports_match_their_notebook_headings():
+    """Every heading a verdict links to exists, word for word, as a Markdown heading of that report's notebook."""
+    import json
+
+    from tokenecon import paths
+
+    for page, headings in fc.OTHER_REPORT_HEADINGS.items():
+        nb = json.loads((paths.PROJ_ROOT / "notebooks" / page.replace(".html", ".ipynb")).read_text())
+        found = {line.lstrip("#").strip() for c in nb["cells"] if c["cell_type"] == "markdown"
+                 for line in "".join(c["source"]).splitlines() if line.startswith("#")}
+        for h in headings:
+            assert h in found, f"{page}: no heading {h!r}"
+    assert fc.L_PLACE == "token_share.html#Where-Chinese-model-tokens-are-computed"
+    with pytest.raises(ValueError, match="not in OTHER_REPORT_HEADINGS"):
+        fc.heading_link("token_share.html", "No such heading")
+
+
+def test_thesis_figures_are_the_shared_library_figures():
+    """The fact-check reuses share/bitcoin functions: same numbers as calling them directly (as the other reports do)."""
+    serving = pytest.importorskip("tokenecon.serving")
+    from tokenecon import bitcoin, data, share
+
+    ctx = fc.Context(draws=500)
+    en = share.serving_energy(draws=500)
+    tok, _ = share.chinese_token_revenue_per_kwh(data.load("openrouter_weekly_top10"), data.load("labs"), en,
+                                                 serving.model_for_slug, serving.list_price_usd_per_mtok)
+    ratio = bitcoin.revenue_per_kwh_ratio(tok, bitcoin.bitcoin_revenue_per_kwh(2024, "network"))
+    f = fc.tokens_vs_bitcoin_value(ctx)
+    assert (f.estimate.low, f.estimate.central, f.estimate.high) == pytest.approx((ratio.low, ratio.central, ratio.high))
+    assert f.link == "bitcoin_vs_tokens.html#Revenue-per-kWh-from-Bitcoin-and-from-tokens"
+    el = share.chinese_token_electricity(share.weekly_from_daily(data.load("openrouter_daily_top50")), data.load("labs"),
+                                         data.load("openrouter_provider_tokens_24h"), data.load("openrouter_weekly_top10"),
+                                         en, serving.model_for_slug, share.china_grid_gco2_per_kwh(data.load("grid_carbon"))[0])
+    assert fc.requests_served_in_china(ctx).estimate.central == pytest.approx(el.place.china_computed_share.central)
+    assert fc.thesis_numbers(ctx)["china_computed_mwh_per_week"].central == pytest.approx(el.mwh_per_week.central)

@@ -33,6 +33,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .bitcoin import HOURS_PER_YEAR  # 365.25 days, one constant for the package
 from .estimate import Estimate
 
 VERDICTS = ("supported", "roughly", "overstated", "contradicted", "not checkable", "not computed")
@@ -239,7 +240,8 @@ class Finding:
     claimed_text: str | None = None
     precision: float | None = None
     scale: str = "linear"
-    section: str = "Claims-the-data-cannot-check"  # anchor of the report section (see SECTIONS)
+    section: str = "Claims-the-data-cannot-check"  # anchor of the fact-check section that lists it (see SECTIONS)
+    link: str | None = None  # report section that computes it, when another report does (see heading_link)
     details: dict = field(default_factory=dict)
 
 
@@ -254,6 +256,7 @@ class Check:
     reason: str
     link: str
     estimate_value: Estimate | None = None
+    section: str = ""  # anchor of the fact-check section that lists the claim
 
     def row(self) -> dict:
         return {"claim_id": self.claim_id, "topic": self.topic, "quote": self.quote, "claimed": self.claimed,
@@ -294,10 +297,10 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
     if fn is None:
         v = not_checkable("No data in the package bear on this claim.")
         return Check(**base, claimed=said, estimate="", verdict=v.verdict, reason=v.reason,
-                     link=f"{REPORT_HTML}#{S_NOT}")
+                     link=f"{REPORT_HTML}#{S_NOT}", section=S_NOT)
     try:
         f = fn(ctx)
-        link = f"{REPORT_HTML}#{f.section}"
+        link = f.link or f"{REPORT_HTML}#{f.section}"
         est_text = f.text if f.text is not None else (format_estimate(f.estimate) if f.estimate is not None else "")
         if f.verdict is not None:
             v = Verdict(f.verdict, f.reason or "")
@@ -315,11 +318,11 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
                       scale=f.scale)
         reason = v.reason if not f.note else f"{v.reason} {f.note}"
         return Check(**base, claimed=f.claimed_text or said, estimate=est_text, verdict=v.verdict, reason=reason,
-                     link=link, estimate_value=f.estimate)
+                     link=link, estimate_value=f.estimate, section=f.section)
     except Exception as exc:  # a failing computation is shown, with its error
         v = not_computed(exc)
         return Check(**base, claimed=said, estimate="", verdict=v.verdict, reason=v.reason,
-                     link=f"{REPORT_HTML}#{S_NOT_COMPUTED}")
+                     link=f"{REPORT_HTML}#{S_NOT_COMPUTED}", section=S_NOT_COMPUTED)
 
 
 def evaluate(claims: pd.DataFrame, ctx, *, checks: dict | None = None, tolerance: float = DEFAULT_TOLERANCE) -> list[Check]:
@@ -401,8 +404,38 @@ SECTIONS = {
 
 
 def section_of(check: "Check") -> str:
-    """The anchor of the report section that computes ``check`` (from its link)."""
-    return check.link.partition("#")[2]
+    """The anchor of the fact-check section that lists ``check``."""
+    return check.section or check.link.partition("#")[2]
+
+
+def heading_anchor(heading: str) -> str:
+    """nbconvert's id for a Markdown heading: its text with spaces replaced by '-'."""
+    return heading.strip().replace(" ", "-")
+
+
+#: Sections of the other reports that compute a claim, by report HTML: heading texts (a test checks the notebooks).
+OTHER_REPORT_HEADINGS = {
+    "token_share.html": ("The article week recomputed", "Where Chinese-model tokens are computed",
+                         "Electricity and carbon behind Chinese-model tokens"),
+    "bitcoin_vs_tokens.html": ("China share of the hash rate and where the data stop",
+                               "Revenue per kWh from Bitcoin and from tokens",
+                               "Electricity exported by mining at its peak and by tokens today"),
+    "token_cost.html": ("What a million tokens cost, and what share is electricity",),
+}
+
+
+def heading_link(report: str, heading: str) -> str:
+    """``report.html#anchor`` for a heading of :data:`OTHER_REPORT_HEADINGS` (unknown ones refused)."""
+    if heading not in OTHER_REPORT_HEADINGS.get(report, ()):
+        raise ValueError(f"heading {heading!r} of {report!r}: not in OTHER_REPORT_HEADINGS {OTHER_REPORT_HEADINGS}")
+    return f"{report}#{heading_anchor(heading)}"
+
+
+L_ARTICLE_WEEK = heading_link("token_share.html", "The article week recomputed")
+L_PLACE = heading_link("token_share.html", "Where Chinese-model tokens are computed")
+L_BTC_MAP = heading_link("bitcoin_vs_tokens.html", "China share of the hash rate and where the data stop")
+L_BTC_REVENUE = heading_link("bitcoin_vs_tokens.html", "Revenue per kWh from Bitcoin and from tokens")
+L_TOKEN_COST = heading_link("token_cost.html", "What a million tokens cost, and what share is electricity")
 
 
 def _week(ctx: Context):
@@ -426,25 +459,25 @@ def _point(x: float, unit: str = "") -> Estimate:
 
 def top10_weekly_tokens(ctx):
     wk = _week(ctx)
-    return Finding(_point(wk.top10_tokens, "tokens"), section=S_TOKENS,
+    return Finding(_point(wk.top10_tokens, "tokens"), section=S_TOKENS, link=L_ARTICLE_WEEK,
                    note=f"Week {wk.week_start.date()} to {wk.week_end.date()}, sum of the ten largest models.")
 
 
 def china_weekly_tokens(ctx):
     wk = _week(ctx)
-    return Finding(_point(wk.china_tokens, "tokens"), section=S_TOKENS,
+    return Finding(_point(wk.china_tokens, "tokens"), section=S_TOKENS, link=L_ARTICLE_WEEK,
                    note="Chinese labs' models in that week's top ten, by the labs table.")
 
 
 def china_top10_share(ctx):
     wk = _week(ctx)
-    return Finding(_point(100 * wk.china_share, "%"), section=S_TOKENS,
+    return Finding(_point(100 * wk.china_share, "%"), section=S_TOKENS, link=L_ARTICLE_WEEK,
                    note="This is a share of the top ten, not of the platform, which is lower (see the token-share report).")
 
 
 def m25_weekly_tokens(ctx):
     wk = _week(ctx)
-    return Finding(_point(wk.m25_tokens, "tokens"), section=S_TOKENS)
+    return Finding(_point(wk.m25_tokens, "tokens"), section=S_TOKENS, link=L_ARTICLE_WEEK)
 
 
 def _rank_of(ctx, prefix: str) -> tuple[int, pd.DataFrame]:
@@ -460,9 +493,9 @@ def _rank_finding(ctx, prefix: str, claimed_rank: int, name: str) -> Finding:
     at = rows[rows["rank"] == claimed_rank]["model_name"]
     holder = at.iloc[0] if len(at) else "nobody"
     if rank == claimed_rank:
-        return Finding(text=f"rank {rank}", verdict="supported", section=S_TOKENS,
+        return Finding(text=f"rank {rank}", verdict="supported", section=S_TOKENS, link=L_ARTICLE_WEEK,
                        reason=f"{name} is number {rank} in the week of {ctx.week_start}.")
-    return Finding(text=f"rank {rank}", verdict="contradicted", section=S_TOKENS,
+    return Finding(text=f"rank {rank}", verdict="contradicted", section=S_TOKENS, link=L_ARTICLE_WEEK,
                    reason=f"{name} is number {rank}, not {claimed_rank}, in the week of {ctx.week_start}; "
                           f"number {claimed_rank} is {holder}.")
 
@@ -491,7 +524,7 @@ def top3_all_china(ctx):
     when = f"it held in {len(held)} of {len(top3)} weeks of the table ({', '.join(held[:4])}{'...' if len(held) > 4 else ''})" \
         if held else f"it held in none of the {len(top3)} weeks of the table"
     verdict = "supported" if wk.top3_all_china else "contradicted"
-    return Finding(text=names, verdict=verdict, section=S_TOKENS,
+    return Finding(text=names, verdict=verdict, section=S_TOKENS, link=L_ARTICLE_WEEK,
                    reason=f"In the week of {wk.week_start.date()} the top three were {names}; {when}.")
 
 
@@ -674,8 +707,6 @@ def cn_electricity_discount(ctx):
                         f"rates are {com:.0f}% apart.{sub}")
 
 
-#: Hours in a year (365.25 days).
-HOURS_PER_YEAR = 8766.0
 
 
 def _uncertain(ctx, name: str, scope: str = "all") -> Estimate:
@@ -730,7 +761,7 @@ def btc_china_hashrate_share(ctx):
     if before.empty:
         raise ValueError("no CBECI map month before 2021")
     est = Estimate(100 * float(before.min()), 100 * float(before.max()), 100 * float(before.max()), "%")
-    return Finding(est, section=S_BITCOIN, direction="at_least",
+    return Finding(est, section=S_BITCOIN, link=L_BTC_MAP, direction="at_least",
                    note=f"The CBECI map starts in {before.index.min()}; China peaked at {100 * before.max():.1f}% in "
                         f"{before.idxmax()} and was {100 * before.min():.1f}% at its lowest before 2021 (central = peak, "
                         f"as the article says 'once'); 2015-2018 is not covered by the data.")
@@ -740,11 +771,11 @@ def btc_crackdown_year(ctx):
     s = _china_btc_share(ctx)
     zero = s[s <= 0]
     if zero.empty:
-        return Finding(text="no month at 0%", verdict="contradicted", section=S_BITCOIN,
+        return Finding(text="no month at 0%", verdict="contradicted", section=S_BITCOIN, link=L_BTC_MAP,
                        reason="China's share never falls to zero in the CBECI map.")
     first = zero.index.min()
     before = s[s.index < first]
-    return Finding(_point(first.year, "year"), section=S_BITCOIN, precision=0.5,
+    return Finding(_point(first.year, "year"), section=S_BITCOIN, link=L_BTC_MAP, precision=0.5,
                    note=f"China's share fell from {100 * before.iloc[-1]:.0f}% in {before.index[-1]} to 0% in {first}; "
                         f"it reappears later at about {100 * s.iloc[-1]:.0f}% ({s.index[-1]}), covert mining.")
 
@@ -765,7 +796,7 @@ def btc_migration_destinations(ctx):
     parts = ", ".join(f"{k} {v:+.1f}" for k, v in gainers.head(5).items())
     ok = all(gain[v] > 0 for v in named.values())
     verdict = "supported" if ok else "contradicted"
-    return Finding(text=f"share gains {before} to {after}: {parts} points", verdict=verdict, section=S_BITCOIN,
+    return Finding(text=f"share gains {before} to {after}: {parts} points", verdict=verdict, section=S_BITCOIN, link=L_BTC_MAP,
                    reason=f"From {before} to {after} the hash-rate share rose for {', '.join(gainers.index[:5])} "
                           f"({parts} points); the map is by country, so Texas is seen only as part of the United States.")
 
@@ -780,84 +811,104 @@ def _serving_cost(ctx):
         ctx.model, phase="output", scenario=ctx.scenario, country=ctx.country, draws=ctx.draws, seed=ctx.seed))
 
 
+#: How the fact-check reads the thesis "token exports are essentially electricity exports": electricity is at
+#: least :data:`MAJORITY` of what a token costs. A reading of vague words, stated with every verdict that uses it.
+THESIS_READING = (f"Reading 'essentially electricity exports' as 'electricity is at least {MAJORITY:.0%} of a token's "
+                  f"cost' (a reading; the article gives no figure): ")
+
+
 def thesis_electricity_export(ctx):
     cost = _serving_cost(ctx)
     share = cost["electricity_share"]
-    return Finding(Estimate(share.low, share.central, share.high, "fraction"), section=S_THESIS,
-                   claimed=MAJORITY, claimed_text="electricity is most of a token's cost (read as at least 50%)",
+    return Finding(Estimate(share.low, share.central, share.high, "fraction"), section=S_THESIS, link=L_TOKEN_COST,
+                   claimed=MAJORITY, claimed_text=f"electricity is most of a token's cost (read as at least {MAJORITY:.0%})",
                    direction="at_least", precision=0.0,
-                   note=f"Electricity share of the cost of a {ctx.model} output token served in {ctx.country} "
-                        f"(scenario '{ctx.scenario}', cost model Monte Carlo, 90% interval).")
+                   note=f"{THESIS_READING}this is the electricity share of the cost of a {ctx.model} output token served "
+                        f"in {ctx.country} (scenario '{ctx.scenario}', cost model Monte Carlo, 90% interval).")
 
 
 def token_cost_two_components(ctx):
     cost = _serving_cost(ctx)
     tot = cost["total"].central
     two = (cost["capex"].central + cost["electricity"].central) / tot
-    return Finding(_point(two, "fraction"), section=S_THESIS, claimed=1.0, precision=0.0,
+    return Finding(_point(two, "fraction"), section=S_THESIS, link=L_TOKEN_COST, claimed=1.0, precision=0.0,
                    claimed_text="GPU depreciation + electricity = the whole cost",
                    note=f"GPU capital is {cost['capex'].central / tot:.0%} and electricity "
                         f"{cost['electricity'].central / tot:.0%} of the central cost; the rest is hosting, network "
                         f"and operations.")
 
 
-def requests_served_in_china(ctx):
-    place = ctx.cached("inference_place", lambda: _inference_place(ctx))
-    est = place.china_computed_share
-    return Finding(Estimate(est.low, est.central, est.high, "fraction"), section=S_THESIS, claimed=MAJORITY,
-                   claimed_text="most Chinese-model requests are computed in China (read as at least 50%)",
-                   direction="at_least", precision=0.0,
-                   note=f"From OpenRouter's provider data (24 h to 2026-08-28): providers' published data-centre "
-                        f"countries and headquarters; counting by headquarters alone would give "
-                        f"{min(place.hq_based_share, 1):.0%}.")
+def _token_energy(ctx, scope: str = "computed_in_china"):
+    """share.chinese_token_electricity on the whole rankings-daily table (last complete week), as the token-share report."""
+    from . import serving, share
+
+    def run():
+        return share.chinese_token_electricity(
+            share.weekly_from_daily(ctx.table("openrouter_daily_top50")), ctx.table("labs"),
+            ctx.table("openrouter_provider_tokens_24h"), ctx.table("openrouter_weekly_top10"),
+            share.serving_energy(ctx.scenario, draws=ctx.draws, seed=ctx.seed), serving.model_for_slug,
+            share.china_grid_gco2_per_kwh(ctx.table("grid_carbon"))[0], scope=scope)
+    return ctx.cached(f"token_energy_{scope}", run)
 
 
 def _inference_place(ctx):
-    from . import share
+    return _token_energy(ctx).place
 
-    daily = ctx.table("openrouter_daily_top50")
-    labs = ctx.table("labs")
-    weekly = share.weekly_from_daily(daily)
-    b = share.bloc_shares_weekly(weekly, labs)
-    last = b.iloc[-1]
-    low = float(last.get("china", 0.0))
-    unk = float(last.get("unknown", 0.0))
-    central = low / (1 - unk) if unk < 1 else low
-    platform = Estimate(low, central, low + unk, "fraction")
-    return share.china_computed_share(ctx.table("openrouter_provider_tokens_24h"), labs, platform)
+
+def requests_served_in_china(ctx):
+    place = _inference_place(ctx)
+    est = place.china_computed_share
+    snap = pd.Timestamp(ctx.table("openrouter_provider_tokens_24h")["snapshot_date"].iloc[0])
+    return Finding(Estimate(est.low, est.central, est.high, "fraction"), section=S_THESIS, link=L_PLACE, claimed=MAJORITY,
+                   claimed_text=f"Chinese-model requests go to data centres in China (read as: most, at least {MAJORITY:.0%}, "
+                                f"of Chinese-model tokens are computed in China)",
+                   direction="at_least", precision=0.0,
+                   note=f"The article names no share, so 'most' is a reading. From OpenRouter's provider data (24 h to "
+                        f"{snap:%Y-%m-%d}): providers' published data-centre countries and headquarters; counting by "
+                        f"headquarters alone would give {min(place.hq_based_share, 1):.0%}.")
+
+
+def _token_revenue(ctx) -> Estimate:
+    """List-price revenue per kWh of the Chinese models' real token mix, article week (share.chinese_token_revenue_per_kwh)."""
+    from . import serving, share
+
+    return ctx.cached("token_rev", lambda: share.chinese_token_revenue_per_kwh(
+        ctx.table("openrouter_weekly_top10"), ctx.table("labs"),
+        share.serving_energy(ctx.scenario, draws=ctx.draws, seed=ctx.seed), serving.model_for_slug,
+        serving.list_price_usd_per_mtok, week=ctx.week_start)[0])
+
+
+def _btc_revenue(ctx) -> Estimate:
+    from . import bitcoin
+
+    return ctx.cached("btc_rev", lambda: bitcoin.bitcoin_revenue_per_kwh(ctx.btc_year, "network"))
+
+
+def _kwh_per_usd(e: Estimate) -> Estimate:
+    return Estimate(1 / e.high, 1 / e.central, 1 / e.low, "kWh per USD")
 
 
 def _token_kwh_per_usd(ctx) -> Estimate:
-    """kWh of facility electricity per USD of list-price revenue, Chinese models' output tokens (bitcoin.token_revenue_per_kwh)."""
-    from . import bitcoin
-
-    t = ctx.cached("token_rev", lambda: bitcoin.token_revenue_per_kwh(scenario=ctx.scenario, seed=ctx.seed, draws=ctx.draws))
-    t = t.dropna(subset=["revenue_usd_per_kwh"])
-    if t.empty:
-        raise ValueError("no Chinese model with a list price in the serving model")
-    # kWh per USD = 1 / (USD per kWh); median over models, bounds from the models' own bounds
-    return Estimate(float((1 / t["revenue_usd_per_kwh_high"]).median()), float((1 / t["revenue_usd_per_kwh"]).median()),
-                    float((1 / t["revenue_usd_per_kwh_low"]).median()), "kWh per USD")
+    return _kwh_per_usd(_token_revenue(ctx))
 
 
 def _btc_kwh_per_usd(ctx) -> Estimate:
-    from . import bitcoin
-
-    a = ctx.cached("btc_annual", lambda: bitcoin.annual_energy([ctx.btc_year]))
-    r = a.loc[ctx.btc_year]
-    return Estimate(1 / float(r["revenue_usd_per_kwh_high"]), 1 / float(r["revenue_usd_per_kwh"]),
-                    1 / float(r["revenue_usd_per_kwh_low"]), "kWh per USD")
+    return _kwh_per_usd(_btc_revenue(ctx))
 
 
 def tokens_vs_bitcoin_value(ctx):
-    tok = _token_kwh_per_usd(ctx)
-    btc = _btc_kwh_per_usd(ctx)
-    ratio = Estimate(btc.low / tok.high, btc.central / tok.central, btc.high / tok.low, "ratio")
+    from . import bitcoin
+
+    tok, btc = _token_revenue(ctx), _btc_revenue(ctx)
+    ratio = bitcoin.revenue_per_kwh_ratio(tok, btc)
     verdict = "supported" if ratio.low > 1 else ("roughly" if ratio.central > 1 else "contradicted")
     return Finding(ratio, text=f"{format_estimate(ratio)} more revenue per kWh", verdict=verdict, section=S_THESIS,
-                   reason=f"A kWh sold as Chinese-model output tokens at list prices earns {format_estimate(ratio)} "
-                          f"what a kWh of Bitcoin mining earned in {ctx.btc_year} ({tok.central:.3g} vs "
-                          f"{btc.central:.3g} kWh per USD of revenue).")
+                   link=L_BTC_REVENUE,
+                   reason=f"Reading 'more commercial value' as revenue per kWh: a kWh serving the Chinese models' real "
+                          f"token mix (week of {ctx.week_start}, list prices) earns {tok.central:.3g} USD "
+                          f"({tok.low:.3g}-{tok.high:.3g}), {format_estimate(ratio)} what a kWh of Bitcoin mining earned "
+                          f"in {ctx.btc_year} ({btc.central:.3g} USD, all miners: 'today' read as the latest full year "
+                          f"of data).")
 
 
 # --------------------------------------------------------------------------- claims outside the data
@@ -925,15 +976,19 @@ def thesis_numbers(ctx) -> dict[str, Estimate | Exception]:
     """The three numbers that answer "token consumption is electricity export" (each an Estimate or the error).
 
     ``electricity_share``: electricity share of a token's cost (serving model); ``kwh_per_usd_tokens`` and
-    ``kwh_per_usd_bitcoin``: electricity per USD of revenue; ``china_computed_share``: share of Chinese-model
-    tokens computed in China.
+    ``kwh_per_usd_bitcoin``: electricity per USD of revenue (``revenue_usd_per_kwh_*``: its inverse, USD per kWh);
+    ``china_computed_share``: share of Chinese-model tokens computed in China; ``china_computed_mwh_per_week``: their
+    electricity (:func:`tokenecon.share.chinese_token_electricity`, the token-share report's figure).
     """
     out: dict[str, Estimate | Exception] = {}
     for key, fn in (
         ("electricity_share", lambda: _serving_cost(ctx)["electricity_share"]),
         ("kwh_per_usd_tokens", lambda: _token_kwh_per_usd(ctx)),
         ("kwh_per_usd_bitcoin", lambda: _btc_kwh_per_usd(ctx)),
-        ("china_computed_share", lambda: ctx.cached("inference_place", lambda: _inference_place(ctx)).china_computed_share),
+        ("china_computed_share", lambda: _inference_place(ctx).china_computed_share),
+        ("revenue_usd_per_kwh_tokens", lambda: _token_revenue(ctx)),
+        ("revenue_usd_per_kwh_bitcoin", lambda: _btc_revenue(ctx)),
+        ("china_computed_mwh_per_week", lambda: _token_energy(ctx).mwh_per_week),
     ):
         try:
             out[key] = fn()
