@@ -349,7 +349,8 @@ def test_token_share_report_runs_and_prints_computed_article_figures(run_report,
     assert f"{100 * a.china_share:.1f}%" in html
     assert "not all Chinese" in html
     if importlib.util.find_spec("tokenecon.serving") is not None:
-        assert "Exported electricity" in html and "tCO2 per week" in html
+        assert "Electricity computed in China" in html and "tCO2 per week" in html
+        assert html.index("In short") < html.index("The article week recomputed")  # the answer comes first
     else:
         assert "energy model (<code>tokenecon.serving</code>) is not available" in html
 
