@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tokenecon.landing import format_value, render_index, safe_href
+from tokenecon.landing import format_value, headline_parts, label_states_unit, render_index, safe_href
 
 
 def sidecar(name, **kw):
@@ -89,7 +89,7 @@ def test_full_page_structure_and_content():
     assert ('meta', {'name': 'viewport', 'content': 'width=device-width, initial-scale=1'}) in c.tags
     assert {"headline-findings", "verdicts", "reports", "report-token_share", "report-article_fact_check"} <= set(c.ids)
     # headline numbers formatted from the records, not retyped: 0.071 share -> 7.1%
-    assert "7.1%" in text and "6.5 (2 to 19) USD per kWh" in text
+    assert "7.1%" in text and "6.5 USD per kWh" in text and "interval 2 to 19 USD per kWh" in text
     # verdict counts computed from the rows
     assert "supported: 1" in text and "overstated: 1" in text and "not computed: 1" in text
     assert "ImportError: No module named" in text  # the error of a claim that was not computed is shown
@@ -165,8 +165,14 @@ def test_bad_input_is_refused():
         (8.74e12, "tokens", "8.74 trillion tokens"),
         (30000, "USD", "30,000 USD"),
         (0.0739, "USD per kWh", "0.0739 USD per kWh"),
-        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7.0% (5.0% to 9.0%)"),
-        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "105x (24.2x to 591x)"),
+        # an interval keeps 2 significant figures, but never rounds away integer digits (591, not 590)
+        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7% (5% to 9%)"),
+        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "105x (24x to 591x)"),
+        ({"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}, None, "0.099 (0.038 to 0.24) kWh per USD"),
+        (-0.0164, "elasticity", "-0.02"),
+        (-1.11, "elasticity", "-1.11"),
+        (11, "count", "11"),
+        (10.5439, "x", "10.5x"),
         (2.83, "%", "2.83%"),
         (None, None, "n/a"),
         ([1, 2], None, None),
@@ -192,3 +198,48 @@ def test_not_checkable_claims_folded_away_but_present():
     assert 'id="claim-c1"' in details  # not checkable: inside the folded block
     assert 'id="claim-c0"' not in details and 'id="claim-c2"' not in details  # the rest stay in view
     assert "1 claim the data cannot check" in details
+
+
+def test_label_states_unit():
+    assert label_states_unit("kWh per USD of token revenue (Chinese models)", "kWh per USD")
+    assert label_states_unit("times more revenue per kWh than Bitcoin", "x")
+    assert label_states_unit("MWh a week of Chinese electricity", "MWh per week")
+    assert not label_states_unit("of the article's 26 testable claims hold", "claims")
+    assert not label_states_unit("share of tokens computed in China", "share")
+    assert not label_states_unit(None, "kWh") and not label_states_unit("kWh of x", None)
+
+
+def test_headline_does_not_repeat_the_unit_and_puts_the_interval_on_its_own_line():
+    est = {"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}
+    assert headline_parts(est, bare=True) == ("0.099", "0.038 to 0.24")
+    assert headline_parts({"low": 0.035, "central": 0.049, "high": 0.068, "unit": "share"}) == ("4.9%", "3.5% to 6.8%")
+    assert headline_parts(0.59, "share") == ("59%", None)
+    page = render_index([sidecar("article_fact_check", records={
+        "headline_kwh": {"value": est, "label": "kWh per USD of token revenue"},
+        "headline_ratio": {"value": {"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"},
+                           "label": "times more revenue per kWh than Bitcoin mining"}})])
+    text = " ".join(parse(page).text)
+    tiles = page[page.index('id="headline-findings"'):page.index('id="verdicts"')]
+    assert tiles.count("kWh per USD") == 1 and "0.099" in text and "interval 0.038 to 0.24" in text
+    assert "105x" not in tiles and ">105<" in tiles and "interval 24 to 591" in text  # "times" already says x
+
+
+def test_card_links_its_title_and_shows_empty_parameters():
+    page = render_index([sidecar("pe", parameters={"window_start": "", "seed": 0},
+                                 records={"elasticity_fe": {"value": None, "label": "Elasticity (not identified)",
+                                                            "unit": "elasticity"},
+                                          "n_changes": {"value": 11, "label": "Price changes", "unit": "count"}})])
+    c = parse(page)
+    card = page[page.index('id="report-pe"'):]
+    assert '<h3><a href="pe.html">Title of pe</a></h3>' in card
+    assert 'window_start</span> = &quot;&quot;' in card  # an empty string is visible, not blank
+    assert c.tags  # parsed without unbalanced tags
+    assert "<dt>Elasticity (not identified)</dt><dd>n/a</dd>" in card
+    assert "<dt>Price changes</dt><dd>11</dd>" in card
+
+
+def test_phone_layout_stacks_verdict_rows_as_cards():
+    page = render_index([FACTCHECK])
+    phone = page[page.index("@media (max-width:640px)"):page.index("</style>")]
+    assert "grid-template-areas" in phone and "table.verdicts thead{display:none}" in phone
+    assert ".cards,.tiles{grid-template-columns:1fr}" in phone

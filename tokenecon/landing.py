@@ -62,6 +62,7 @@ a{color:var(--accent)}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}
 .tile{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px}
 .tile .num{font-size:1.6rem;font-weight:700;line-height:1.2;overflow-wrap:anywhere}
+.tile .range{font-size:.95rem;font-weight:600;color:var(--muted)}
 .tile .label{margin-top:.3em}
 .tile .from{font-size:.85rem;color:var(--muted);margin-top:.3em}
 .counts{display:flex;flex-wrap:wrap;gap:8px;margin:.4em 0 .8em;padding:0;list-style:none}
@@ -77,10 +78,15 @@ table.verdicts{width:100%;border-collapse:collapse;font-size:.95rem}
 table.verdicts th,table.verdicts td{border-bottom:1px solid var(--line);padding:8px 6px;text-align:left;vertical-align:top}
 table.verdicts th{background:var(--card);font-weight:600}
 table.verdicts td.claim q{font-style:italic}
+table.verdicts th:nth-child(1){width:27%}
+table.verdicts th:nth-child(2),table.verdicts th:nth-child(3){width:15%}
+table.verdicts th:nth-child(4){width:9%}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px;display:flex;flex-direction:column;gap:6px}
 .card.failed{border-color:#ef9a9a;background:#fff7f7}
-.card .takeaway{font-weight:600}
+.card h3 a{color:inherit;text-decoration:none}
+.card h3 a:hover,.card h3 a:focus{text-decoration:underline}
+.card .takeaway{border-left:3px solid var(--accent);padding-left:.6em}
 .card dl{margin:.2em 0;font-size:.9rem}
 .card dt{color:var(--muted);font-size:.85rem;margin-top:.35em}
 .card dd{margin:0;font-weight:600;overflow-wrap:anywhere}
@@ -95,10 +101,16 @@ footer{margin-top:2em;border-top:1px solid var(--line);padding-top:.6em;color:va
   main{padding:10px}
   h1{font-size:1.45rem}
   table.verdicts thead{display:none}
-  table.verdicts,table.verdicts tbody,table.verdicts tr,table.verdicts td{display:block;width:100%}
-  table.verdicts tr{border:1px solid var(--line);border-radius:8px;margin-bottom:10px;padding:4px 8px;background:var(--card)}
-  table.verdicts td{border:none;padding:3px 0}
-  table.verdicts td::before{content:attr(data-label);display:block;font-size:.75rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+  table.verdicts,table.verdicts tbody{display:block;width:100%}
+  table.verdicts tr{display:grid;grid-template-columns:1fr 1fr;column-gap:10px;grid-template-areas:"verdict verdict" "claim claim" "says est" "why why";
+    border:1px solid var(--line);border-radius:8px;margin-bottom:10px;padding:6px 10px;background:var(--card)}
+  table.verdicts td{display:block;border:none;padding:2px 0;min-width:0}
+  table.verdicts td[data-label="Verdict"]{grid-area:verdict}
+  table.verdicts td.claim{grid-area:claim}
+  table.verdicts td[data-label="Article says"]{grid-area:says}
+  table.verdicts td[data-label="Package estimate"]{grid-area:est}
+  table.verdicts td[data-label="Why"]{grid-area:why;font-size:.9rem}
+  table.verdicts td[data-label="Article says"]::before,table.verdicts td[data-label="Package estimate"]::before{content:attr(data-label);display:block;font-size:.75rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
   .cards,.tiles{grid-template-columns:1fr}
 }
 """.strip()
@@ -132,31 +144,43 @@ def safe_href(target) -> str | None:
     return esc(href)
 
 
-def _fmt_number(x: float, unit: str | None) -> str:
+#: Units shown without a suffix: shares become percentages, elasticities are signed pure numbers.
+SHARE_UNITS = ("share", "fraction")
+PURE_UNITS = ("elasticity",)
+#: Units that are only a kind of number: shown without a suffix (the label says what is counted).
+COUNT_UNITS = ("count",)
+#: Significant figures: a point value keeps 3; the ends and centre of an interval keep 2, because the
+#: interval itself says the third figure means nothing. Integer digits are never rounded away (591, not 590).
+POINT_SIG, INTERVAL_SIG = 3, 2
+
+
+def _fmt_number(x: float, unit: str | None, sig: int = POINT_SIG) -> str:
+    from .reporting import fmt_num
+
     if isinstance(x, bool):
         return "yes" if x else "no"
     if isinstance(x, float) and not math.isfinite(x):
         return "n/a"
-    if unit in ("share", "fraction"):
-        return f"{100 * x:.1f}%"
-    ax = abs(x)
-    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if ax >= scale:
-            return f"{x / scale:.3g}{word}"
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if isinstance(x, int):
+    if unit in PURE_UNITS:
+        return f"{x:+.2f}"
+    if unit in SHARE_UNITS:
+        x = 100 * x
+    if isinstance(x, int) and abs(x) < 1000:
         return str(x)
-    return f"{x:.3g}"
+    if 10 ** sig <= abs(x) < 1000:
+        return f"{x:.0f}"
+    return fmt_num(x, sig)
 
 
 #: Units written against the number ("3%", "17x"); others follow after a space ("8 kWh per USD").
 ATTACHED_UNITS = ("%", "pct", "x")
+#: Words a label may start with that already say the unit (so "105x" + "times more ..." is not doubled).
+UNIT_WORDS = {"x": ("times",), "%": ("percent",), "pct": ("percent",)}
 
 
 def _unit_suffix(unit: str | None) -> str:
-    if not unit or unit in ("share", "fraction"):
-        return ""
+    if not unit or unit in SHARE_UNITS or unit in PURE_UNITS or unit in COUNT_UNITS:
+        return "%" if unit in SHARE_UNITS else ""
     if unit in ("%", "pct"):
         return "%"
     if unit == "x":
@@ -164,23 +188,51 @@ def _unit_suffix(unit: str | None) -> str:
     return f" {unit}"
 
 
-def format_value(value, unit: str | None = None) -> str | None:
+def label_states_unit(label: str | None, unit: str | None) -> bool:
+    """True when ``label`` starts with the unit (its first word, or a word for it such as "times" for x),
+    so that the number can be shown bare: "0.099 (0.038 to 0.24)" over "kWh per USD of token revenue"."""
+    if not label or not unit or unit in SHARE_UNITS or unit in PURE_UNITS:
+        return False
+    first = label.strip().split()[0].lower().strip(",:;")
+    words = {unit.split()[0].lower()} | set(UNIT_WORDS.get(unit, ()))
+    return first in words
+
+
+def headline_parts(value, unit: str | None = None, *, bare: bool = False) -> tuple[str, str | None] | None:
+    """A headline as (big number, interval text or None): an estimate's central value stands alone and its
+    interval goes on a smaller line ("28x to 685x"), so a tile never wraps mid-interval."""
+    if isinstance(value, dict) and {"low", "central", "high"} <= set(value):
+        u = value.get("unit") or unit
+        lo, mid, hi = value["low"], value["central"], value["high"]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, mid, hi)):
+            sfx = "" if bare else _unit_suffix(u)
+            attached = sfx if (u in ATTACHED_UNITS or u in SHARE_UNITS) else ""
+            lo_t, mid_t, hi_t = (_fmt_number(v, u, INTERVAL_SIG) for v in (lo, mid, hi))
+            return f"{mid_t}{sfx}", f"{lo_t}{attached} to {hi_t}{sfx}"
+        return None
+    text = format_value(value, unit, bare=bare)
+    return None if text is None else (text, None)
+
+
+def format_value(value, unit: str | None = None, *, bare: bool = False) -> str | None:
     """Text for a recorded value: a number, an estimate dict (low/central/high) or a short string.
 
-    Returns None for values that do not fit on a card (lists, other dicts, long text).
+    ``bare`` leaves the unit out (when the label already states it). Returns None for values that do
+    not fit on a card (lists, other dicts, long text).
     """
     if value is None:
         return "n/a"
     if isinstance(value, (int, float)):
-        return _fmt_number(value, unit) + _unit_suffix(unit)
+        return _fmt_number(value, unit) + ("" if bare else _unit_suffix(unit))
     if isinstance(value, dict) and {"low", "central", "high"} <= set(value):
         u = value.get("unit") or unit
         lo, mid, hi = value["low"], value["central"], value["high"]
-        if all(isinstance(v, (int, float)) for v in (lo, mid, hi)):
-            if u in ATTACHED_UNITS:  # 105x (24x to 591x), 3% (1% to 5%)
-                sfx = _unit_suffix(u)
-                return f"{_fmt_number(mid, u)}{sfx} ({_fmt_number(lo, u)}{sfx} to {_fmt_number(hi, u)}{sfx})"
-            return f"{_fmt_number(mid, u)} ({_fmt_number(lo, u)} to {_fmt_number(hi, u)}){_unit_suffix(u)}"
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, mid, hi)):
+            sfx = "" if bare else _unit_suffix(u)
+            lo_t, mid_t, hi_t = (_fmt_number(v, u, INTERVAL_SIG) for v in (lo, mid, hi))
+            if sfx and (u in ATTACHED_UNITS or u in SHARE_UNITS):  # 105x (24x to 591x), 4.9% (3.5% to 6.8%)
+                return f"{mid_t}{sfx} ({lo_t}{sfx} to {hi_t}{sfx})"
+            return f"{mid_t} ({lo_t} to {hi_t}){sfx}"
         return None
     if isinstance(value, str) and len(value) <= 160:
         return value
@@ -189,7 +241,7 @@ def format_value(value, unit: str | None = None) -> str | None:
 
 def _param_text(value) -> str:
     if isinstance(value, str):
-        return value
+        return value if value.strip() else '""'  # an empty default shows as "" rather than nothing
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
@@ -209,15 +261,19 @@ def _headlines(sidecars: list[dict]) -> list[str]:
             if not key.startswith(HEADLINE_PREFIX):
                 continue
             rec = records[key] if isinstance(records[key], dict) else {"value": records[key]}
-            text = format_value(rec.get("value"), rec.get("unit"))
-            if text is None:
-                continue
             label = rec.get("label") or key[len(HEADLINE_PREFIX):].replace("_", " ")
+            value = rec.get("value")
+            unit = rec.get("unit") or (value.get("unit") if isinstance(value, dict) else None)
+            parts = headline_parts(value, rec.get("unit"), bare=label_states_unit(label, unit))
+            if parts is None:
+                continue
+            text, interval = parts
+            interval = f'<div class="range">interval {esc(interval)}</div>' if interval else ""
             href = safe_href(sc.get("html"))
             source = esc(sc.get("title") or sc.get("name"))
             source = f'<a href="{href}">{source}</a>' if href else source
             tiles.append(
-                f'<div class="tile"><div class="num">{esc(text)}</div>'
+                f'<div class="tile"><div class="num">{esc(text)}</div>{interval}'
                 f'<div class="label">{esc(label)}</div><div class="from">from {source}</div></div>'
             )
     return tiles
@@ -299,7 +355,8 @@ def _card(sc: dict) -> str:
     href = safe_href(sc.get("html"))
     parts = [f'<article class="card{"" if ok else " failed"}" id="report-{esc(sc.get("name", ""))}">']
     status = "" if ok else ' <span class="badge v-contradicted">failed</span>'
-    parts.append(f"<h3>{title}{status}</h3>")
+    linked = f'<a href="{href}">{title}</a>' if href and ok else title
+    parts.append(f"<h3>{linked}{status}</h3>")
     if not ok:
         parts.append('<p>The last build of this report failed:</p>')
         parts.append(f'<p class="error">{esc(sc.get("error") or "no error message recorded")}</p>')
@@ -315,7 +372,7 @@ def _card(sc: dict) -> str:
         # headline figures are shown at the top of the page already
         if key in ("takeaway", VERDICTS_KEY) or key.startswith(HEADLINE_PREFIX) or not rec.get("label"):
             continue
-        text = format_value(rec.get("value"), rec.get("unit"))
+        text = format_value(rec.get("value"), rec.get("unit"), bare=label_states_unit(rec["label"], rec.get("unit")))
         if text is not None:
             figures.append(f"<dt>{esc(rec['label'])}</dt><dd>{esc(text)}</dd>")
     if figures and ok:
