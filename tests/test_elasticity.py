@@ -234,6 +234,9 @@ def test_resolve_elasticity_sentinel_nan_and_fallback():
         price_usd_per_mtok=lambda d: np.where((d["model"] == "m01") & (d["period"] > "2026-03-01"), 2.0, 1.0)))
     value, label = el.resolve_elasticity(el.USE_ESTIMATE, weak, -1.11, "NBER anchor")
     assert value == -1.11 and "not identified" in label
+    naive = el.naive_cross_section(sim)
+    value, label = el.resolve_elasticity(el.USE_ESTIMATE, naive, -1.11, "anchor")
+    assert value == naive.elasticity and "biased by quality" in label  # a cross-model slope never passes silently
 
 
 # --------------------------------------------------------------------------- the real data

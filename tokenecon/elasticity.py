@@ -198,14 +198,11 @@ def build_weekly_panel(weekly: pd.DataFrame, events: pd.DataFrame, attributes: p
     dropped["no token split for the model"] = int(no_mix.sum())
     w = w[~no_mix].copy()
     # Prices as of the snapshot date.
-    rows = []
-    for i, r in w.iterrows():
-        ev = price_asof(events, r["model"], r["snapshot_date"], drop_catalogue_fixes=drop_catalogue_fixes)
-        rows.append((i, None if ev is None else ev))
-    prices = {i: ev for i, ev in rows}
-    has_price = pd.Series({i: ev is not None for i, ev in prices.items()})
+    prices = {i: price_asof(events, r["model"], r["snapshot_date"], drop_catalogue_fixes=drop_catalogue_fixes)
+              for i, r in w.iterrows()}
+    has_price = w.index.map(lambda i: prices[i] is not None).to_numpy(bool)
     dropped["no list price on or before the snapshot"] = int((~has_price).sum())
-    w = w[has_price.reindex(w.index).fillna(False).astype(bool)].copy()
+    w = w[has_price].copy()
     for c in ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok"):
         w[c] = [float(prices[i][c]) if pd.notna(prices[i][c]) else np.nan for i in w.index]
     w["price_feed"] = [prices[i]["feed"] for i in w.index]
@@ -371,7 +368,8 @@ def naive_cross_section(panel: pd.DataFrame, control_quality: bool = False) -> E
     return _result(name, fit.params["log_p"], lo, hi, len(d), n_models, d["period"].nunique(), 0, ok,
                    "differences in price between models (pooled model-weeks)"
                    + ("; quality held fixed by the intelligence index" if control_quality else ""),
-                   "" if ok else "fewer than 3 models or no price variation")
+                   "cross-model comparison: biased wherever price goes with quality" if ok
+                   else "fewer than 3 models or no price variation")
 
 
 def _launch_bucket(days: pd.Series) -> pd.Series:
@@ -537,7 +535,8 @@ def resolve_elasticity(override: float, result: ElasticityResult, fallback: floa
     """
     if override is None or (isinstance(override, float) and math.isnan(override)) or override == USE_ESTIMATE:
         if result.identified and math.isfinite(result.elasticity):
-            return result.elasticity, f"estimate ({result.estimator})"
+            caveat = "; cross-model, biased by quality" if result.estimator.startswith("naive") else ""
+            return result.elasticity, f"estimate ({result.estimator}{caveat})"
         return fallback, f"{fallback_label} (the {result.estimator} estimate is not identified)"
     if not math.isfinite(override):
         raise ValueError(f"elasticity_override must be finite, NaN or {USE_ESTIMATE}, got {override!r}")
