@@ -36,10 +36,21 @@ def run_report(reports_dir):
             res = results[0]
             if res.status != "ok":
                 pytest.fail(f"notebook {name} failed: {res.error}")
+            _no_stray_values(out / "_executed" / f"{name}.ipynb")
             cache[key] = res.html
         return cache[key]
 
     return _run
+
+
+def _no_stray_values(executed: Path) -> None:
+    """A cell ending in a bare expression echoes its repr (``np.float64(...)``, ``False``) into the report."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"], start=1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "execute_result" and set(out.get("data", {})) == {"text/plain"}:
+                text = "".join(out["data"]["text/plain"])[:80]
+                pytest.fail(f"{executed.name}: cell {i} prints a stray value into the report: {text!r}")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,7 +2,8 @@
 
 ``record`` stores a named figure (a number, a string, a small dict) for the report runner, which
 collects them into ``reports/<name>.json``; the landing page and the fact-check read them from
-there. Outside the runner (e.g. in JupyterLab) ``record`` just returns its value.
+there. Outside the runner (e.g. in JupyterLab) ``record`` does nothing. Like ``md`` and ``takeaway``,
+it returns None, so a call that ends a cell prints no stray value into the report.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def _jsonable(value):
     return value
 
 
-def record(key: str, value, *, label: str | None = None, unit: str | None = None):
-    """Record a headline figure under ``key`` for the runner; returns ``value`` unchanged."""
+def record(key: str, value, *, label: str | None = None, unit: str | None = None) -> None:
+    """Record a headline figure under ``key`` for the runner (a JSON-able number, string, list or dict)."""
     path = os.environ.get(RECORDS_ENV)
     if path:
         entry = {"key": key, "value": _jsonable(value)}
@@ -37,7 +38,6 @@ def record(key: str, value, *, label: str | None = None, unit: str | None = None
             entry["unit"] = unit
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, sort_keys=True) + "\n")
-    return value
 
 
 def md(text: str) -> None:
@@ -47,11 +47,10 @@ def md(text: str) -> None:
     display(Markdown(text))
 
 
-def takeaway(text: str) -> str:
+def takeaway(text: str) -> None:
     """The report's one-line takeaway: shown in bold and recorded for the landing page."""
     record("takeaway", text)
     md(f"**{text}**")
-    return text
 
 
 def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str = "{:,.3g}") -> None:
