@@ -112,3 +112,21 @@ def test_option_checks_name_the_option_and_expectation():
         cli_options.check_options([("--pue", 0.9, lambda v: v >= 1, "a number >= 1")])
     with pytest.raises(ValueError, match="--draws"):
         cli_options.check_options([("--draws", float("nan"), lambda v: v >= 1, "an integer >= 1")])
+
+
+@pytest.mark.parametrize("batch, context", [(1, 0), (128, 4096)])
+def test_probe_regime_reproduces_the_measured_h200_points(capsys, batch, context):
+    from tokenecon import data
+
+    m = data.load("energy_measurements")
+    row = m[(m.dataset == "h200_probe") & (m.batch == batch) & (m.context_tokens == context)].iloc[0]
+    rc, out, _ = _run(["--model", "LLAMA-3-8B-PROXY", "--hardware", "h200", "--batch", str(batch), "--context",
+                       str(context), "--precision", "bf16", "--regime", "probe", "--format", "json"], capsys)
+    o = json.loads(out)
+    assert rc == 0 and o["regime"] == "probe"
+    assert o["j_per_token"] == pytest.approx(row.j_per_token, rel=0.25)  # the probe target
+
+
+def test_probe_regime_exists_only_for_the_h200(capsys):
+    rc, _, err = _run(BASE + ["--regime", "probe"], capsys)
+    assert rc == 2 and "--regime probe" in err and "H200 only" in err

@@ -33,6 +33,9 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pue", type=float, default=None, help="facility PUE (>= 1); adds facility-level figures")
     p.add_argument("--server-overhead", type=float, default=None,
                    help="host CPU/DRAM/network energy as a fraction of GPU energy (default 0.4)")
+    p.add_argument("--regime", choices=("serving", "probe"), default="serving",
+                   help="calibrated efficiency: 'serving' (vLLM-like serving, fitted on ML.ENERGY runs) or "
+                        "'probe' (ideal CUDA-graph kernels, fitted on the H200 probe; for point-by-point checks)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
 
@@ -56,13 +59,16 @@ def compute(args) -> dict:
     from .hardware import hardware_name, model_name
 
     _validate(args)
-    model, hw = model_name(args.model), hardware_name(args.hardware)
-    r = en.token_energy(model, hw, batch=args.batch, context=args.context, phase=args.phase,
-                        precision=args.precision, n_gpus=args.n_gpus)
-    shape = en.model_shape(model, args.precision)
     from . import calibration
 
-    eff = calibration.efficiency(hw)
+    model, hw = model_name(args.model), hardware_name(args.hardware)
+    regime = getattr(args, "regime", "serving")
+    if regime == "probe" and hw != "H200":
+        raise ValueError(f"--regime probe: the probe was measured on the H200 only, not on {hw}")
+    eff = calibration.efficiency(hw, regime=regime)
+    r = en.token_energy(model, hw, batch=args.batch, context=args.context, phase=args.phase,
+                        precision=args.precision, n_gpus=args.n_gpus, efficiency=eff)
+    shape = en.model_shape(model, args.precision)
     out = {
         "model": model,
         "hardware": hw,
@@ -77,6 +83,7 @@ def compute(args) -> dict:
         "power_w_per_gpu": float(r.power_w_per_gpu),
         "step_time_s": float(r.step_time_s),
         "bound": "compute" if float(r.compute_time_s) >= float(r.memory_time_s) else "memory",
+        "regime": regime,
         "efficiency": {k: float(v) for k, v in eff.__dict__.items()},
         "hardware_energy_basis": en.hardware_energy(hw).basis,
     }
