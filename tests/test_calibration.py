@@ -78,7 +78,8 @@ def test_mlenergy_ratio_recomputed_through_the_public_api(tables, gpu):
     assert np.median(ratio) <= 1.5
     stored = data.load("energy_calibration")
     row = stored[(stored["regime"] == "serving") & (stored["hardware"] == gpu)].iloc[0]
-    assert np.median(ratio) == pytest.approx(row["median_ratio_error"], rel=1e-3)
+    # stored at 3 significant digits: agreement to half a unit of the last digit
+    assert np.median(ratio) == pytest.approx(row["median_ratio_error"], rel=5e-3)
 
 
 def test_fitted_factors_are_physical():
@@ -126,7 +127,7 @@ def test_predicted_vs_measured_agrees_with_the_stored_errors():
     stored = data.load("energy_calibration").set_index(["regime", "hardware"])
     for (regime, gpu), g in df.groupby(["regime", "hardware"]):
         row = stored.loc[(regime, gpu)]
-        assert np.median(g["ratio_error"]) == pytest.approx(row["median_ratio_error"], rel=1e-3)
+        assert np.median(g["ratio_error"]) == pytest.approx(row["median_ratio_error"], rel=5e-3)
         oos = cal.ratio_error(g["predicted_j_per_token_out_of_sample"], g["measured_j_per_token"])
         assert np.median(oos) == pytest.approx(row["median_ratio_error_out_of_sample"], rel=1e-2)
 
@@ -138,3 +139,43 @@ def test_borrowed_fit_scales_busy_power_by_tdp():
     assert h20.busy_power_w == pytest.approx(h100.busy_power_w * 400 / 700)  # TDPs from the hardware table
     assert h200.busy_power_w == pytest.approx(h100.busy_power_w)  # same 700 W budget
     assert h20.flop_util == h100.flop_util and h20.bw_util == h100.bw_util
+
+
+def _log_residual_jacobian(work, eff, params, rel_step=1e-3):
+    """Finite-difference Jacobian of the log J/token and log tokens/s predictions in log-parameter space."""
+    base_j, base_t = cal.predict(work, eff, throughput=True)
+    cols = []
+    for p in params:
+        v = getattr(eff, p)
+        bumped = en.Efficiency(**{**eff.__dict__, p: v * (1 + rel_step)})
+        j, t = cal.predict(work, bumped, throughput=True)
+        cols.append(np.concatenate([np.log(j / base_j), np.log(t / base_t)]) / np.log1p(rel_step))
+    return np.column_stack(cols)
+
+
+@pytest.mark.parametrize("gpu", ["H100", "B200"])
+def test_serving_fit_stores_only_identified_parameters(tables, gpu):
+    """Each fitted factor moves the predictions; the tied ones barely do (why they are not fitted).
+
+    Sensitivities are elasticities (d log prediction / d log factor), summed in quadrature over runs."""
+    meas = tables[0]
+    g = meas[(meas["dataset"] == "mlenergy_v3") & (meas["hardware"] == gpu)].reset_index(drop=True)
+    w = cal.prepare(g, *tables[1:])
+    eff = cal.efficiency(gpu)
+    stored = data.load("energy_calibration").set_index(["regime", "hardware"]).loc[("serving", gpu)]
+    fitted = tuple(stored["fitted_parameters"].split())
+    assert set(fitted) <= set(cal.SERVING_PARAMS) and "busy_power_w" in fitted
+    jac = np.vstack([_log_residual_jacobian(w, eff, fitted, s) for s in (1e-3, -1e-3)])
+    sv = np.linalg.svd(jac, compute_uv=False)
+    assert sv.min() > 0.05 * sv.max(), f"fitted factors are nearly collinear: singular values {sv}"
+    # second method, a profile: moving any fitted factor by 10% either way makes the fit worse
+    best = cal.loss(w, eff)
+    for p in fitted:
+        for f in (0.9, 1.1):
+            assert cal.loss(w, en.Efficiency(**{**eff.__dict__, p: getattr(eff, p) * f})) > best * 1.0001, (p, f)
+    tied = [p for p in cal.ALL_PARAMS if p not in fitted]
+    assert "bw_util" in tied and all(f"{p} (probe)" in stored["tied_parameters"] for p in tied)
+    probe = cal.efficiency("H200", regime="probe")
+    tied_moves = _log_residual_jacobian(w, eff, ("bw_util",))
+    assert np.linalg.norm(tied_moves) < 0.1 * np.linalg.norm(jac, axis=0).min()
+    assert eff.bw_util == probe.bw_util

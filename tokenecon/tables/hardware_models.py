@@ -629,8 +629,10 @@ ENERGY_CALIBRATION = Table(
     name="energy_calibration",
     title="Fitted efficiency factors of the GPU energy model, with their errors",
     description="Factors fitted by tokenecon.calibration: on the H200 probe (regime 'probe', five factors) and "
-    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving', five factors: flop_util, bw_util, "
-    "step_overhead_s, busy_power_w, moe_layer_overhead_s; energy per FLOP/byte factors from the probe fit). Fitted jointly on "
+    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving': of flop_util, busy_power_w and "
+    "moe_layer_overhead_s, those the runs identify, i.e. tying one to the probe's value worsens the fit by more than "
+    "0.01%; bw_util, step_overhead_s, the energy per FLOP/byte factors and any unidentified factor are tied to the "
+    "probe fit, and the columns fitted_parameters and tied_parameters say which). Fitted jointly on "
     "log J/token and log tokens/s. Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
     columns=(
         Column("regime", "str", "probe or serving", allowed=("probe", "serving")),
@@ -644,6 +646,9 @@ ENERGY_CALIBRATION = Table(
            2000, nullable=False),
         _f("moe_layer_overhead_s", "Extra time per MoE layer per step (routing, permutation, grouped GEMMs)", "s", 0,
            1, nullable=False),
+        Column("fitted_parameters", "str", "Factors fitted in this regime (identified by the data)"),
+        Column("tied_parameters", "str", "Factors not identified by these data, carried over from the named fit",
+               nullable=True),
         Column("n_measurements", "int", "Measurements fitted", "rows", 1),
         Column("n_models", "int", "Distinct models among them", "models", 1),
         _f("median_abs_error_pct", "In-sample median |pred/meas - 1|", "%", 0, nullable=False),
@@ -660,8 +665,8 @@ ENERGY_CALIBRATION = Table(
     key=("regime", "hardware"),
     sources=(SRC_MLENERGY, SRC_PROBE),
     derivation="tokenecon.calibration.calibrate on the energy_measurements, models, hardware and gpu_energy_probe "
-    "tables built from the raw mirror; bounded least squares on log errors from a fixed start; factors rounded "
-    "to 6 significant digits.",
+    "tables built from the raw mirror; bounded least squares on log errors from a fixed start; factors and errors "
+    "stored at 3 significant digits (the fit moves only in the 8th digit between BLAS kernels).",
     build=build_energy_calibration,
     raw_files=(MLENERGY_RAW, PROBE_RAW, ARCH_RAW, HW_RAW, PRICES_RAW),
     caveats="ML.ENERGY input lengths are assumed per task (calibration.TASK_INPUT_TOKENS). Chips without "
