@@ -16,7 +16,8 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import time  # noqa: E402
 
-from tokenecon import serving, uncertainty  # noqa: E402
+from tokenecon.model import serving  # noqa: E402
+from tokenecon.model import montecarlo as uncertainty
 
 DRAWS = 100_000
 REPEATS = 7
@@ -41,7 +42,7 @@ def main() -> None:
     # number of draws pushed through the roofline itself (efficiency factors as arrays):
     import numpy as np
 
-    from tokenecon import energy
+    from tokenecon.model import energy
 
     rng = np.random.default_rng(0)
     flop_util = rng.uniform(0.2, 0.5, DRAWS)

@@ -24,7 +24,7 @@ def run_report(reports_dir):
 
     Builds are cached per (name, parameters) for the session; each distinct call gets its own folder.
     """
-    from tokenecon import report
+    from tokenecon.report import runner as report
 
     cache: dict[str, Path] = {}
 

@@ -1,0 +1,193 @@
+"""The data layer: schema validation with precise messages, the catalogue, and the byte-identical rebuild."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tokenecon import cli, data, paths
+from tokenecon.data import Column, DataValidationError, Source, Table
+
+SRC = Source(title="test", retrieved="2026-11-01", licence="CC0", url="https://example.org")
+
+
+def _toy(build=None, kind="derived") -> Table:
+    build = build or (lambda raw: None)
+    cols = (
+        Column("country", "str", "ISO2 code", pattern=r"[A-Z]{2}"),
+        Column("year", "int", "calendar year", unit="year", min=2000, max=2030),
+        Column("price_usd_per_kwh", "float", "price", unit="USD/kWh", min=0),
+        Column("bloc", "str", "bloc", allowed=("china", "us", "other")),
+        Column("day", "date", "a day", nullable=True),
+    )
+    if kind == "hand-compiled":
+        cols = cols + (Column("source", "str", "where the row comes from"),)
+    return Table(
+        name="toy", title="Toy", description="A toy table.", columns=cols, key=("country", "year"),
+        sources=(SRC,), derivation="by hand", kind=kind, build=build, date_column="day",
+    )
+
+
+GOOD = "country,year,price_usd_per_kwh,bloc,day\nCN,2024,0.079,china,2024-01-31\nUS,2024,0.0813,us,\n"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "toy.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_good_table_parses_with_types(tmp_path):
+    df = data.parse_csv(_write(tmp_path, GOOD), _toy())
+    assert list(df["country"]) == ["CN", "US"]
+    assert df["year"].tolist() == [2024, 2024]
+    assert df["price_usd_per_kwh"].tolist() == [0.079, 0.0813]
+    assert df["day"].iloc[0] == pd.Timestamp("2024-01-31") and pd.isna(df["day"].iloc[1])
+
+
+@pytest.mark.parametrize(
+    "text, column, row, rule",
+    [
+        (GOOD.replace("0.0813", "cheap"), "price_usd_per_kwh", "row 2 (line 3", "not a valid float"),
+        (GOOD.replace("0.0813", "-1"), "price_usd_per_kwh", "row 2 (line 3", "outside the allowed range"),
+        (GOOD.replace(",us,", ",asia,"), "bloc", "row 2 (line 3", "is not one of"),
+        (GOOD.replace("CN,", "China,"), "country", "row 1 (line 2", "does not match"),
+        (GOOD.replace("2024,0.079", "2024.5,0.079"), "year", "row 1 (line 2", "not a valid int"),
+        (GOOD.replace("2024-01-31", "31/01/2024"), "day", "row 1 (line 2", "not a valid date"),
+        (GOOD.replace("US,2024,0.0813,us", "US,2024,,us"), "price_usd_per_kwh", "row 2 (line 3", "not nullable"),
+    ],
+)
+def test_bad_cell_names_file_column_row_and_rule(tmp_path, text, column, row, rule):
+    p = _write(tmp_path, text)
+    with pytest.raises(DataValidationError) as err:
+        data.parse_csv(p, _toy())
+    msg = str(err.value)
+    assert str(p) in msg and f"column {column!r}" in msg and row in msg and rule in msg
+
+
+def test_duplicate_key_and_schema_drift_are_refused(tmp_path):
+    dup = GOOD + "CN,2024,0.09,china,\n"
+    with pytest.raises(DataValidationError, match=r"key \['country', 'year'\], row 3 \(line 4; country=CN, year=2024\)"):
+        data.parse_csv(_write(tmp_path, dup), _toy())
+    extra = GOOD.replace("day\n", "day,note\n").replace("-31\n", "-31,x\n").replace("us,\n", "us,,y\n")
+    with pytest.raises(DataValidationError, match=r"unexpected column\(s\) \['note'\]"):
+        data.parse_csv(_write(tmp_path, extra), _toy())
+    with pytest.raises(FileNotFoundError, match="no data file"):
+        data.parse_csv(tmp_path / "absent.csv", _toy())
+
+
+def test_serialisation_round_trips_byte_for_byte(tmp_path):
+    tbl = _toy()
+    df = data.parse_csv(_write(tmp_path, GOOD), tbl)
+    assert data.to_csv_bytes(df, tbl).decode() == GOOD
+
+
+def test_hand_compiled_table_must_have_a_source_column():
+    with pytest.raises(ValueError, match="needs a 'source' column"):
+        Table(name="x", title="x", description="x", columns=(Column("a", "str", "a"),), key=("a",),
+              sources=(SRC,), derivation="x", kind="hand-compiled")
+
+
+def test_build_failure_leaves_previous_outputs_intact(tmp_path, monkeypatch):
+    good = _toy(build=lambda raw: data.parse_csv(_write(tmp_path, GOOD), _toy()))
+
+    def broken(raw):
+        raise ValueError("raw file changed shape")
+
+    bad = Table(name="toy2", title="T", description="d", columns=good.columns, key=good.key, sources=(SRC,),
+                derivation="x", build=broken)
+    monkeypatch.setattr(data, "tables", lambda: {"toy": good, "toy2": bad})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "toy.csv").write_text("previous\n")
+    with pytest.raises(ValueError, match="raw file changed shape"):
+        data.build(out_dir=out, raw=tmp_path, names=["toy", "toy2"])
+    assert (out / "toy.csv").read_text() == "previous\n"
+    assert not (out / "catalog.yaml").exists()
+    written = data.build(out_dir=out, raw=tmp_path, names=["toy"])
+    assert (out / "toy.csv").read_text() == GOOD and set(written) == {"toy", "catalog"}
+
+
+def test_unknown_table_lists_known_names():
+    with pytest.raises(KeyError, match="unknown table 'nope'; known tables: .*article_claims"):
+        data.load("nope")
+
+
+# ------------------------------------------------------------------ the real tables in data/
+
+def test_every_table_validates_and_check_counts_rows():
+    summaries = data.check()
+    assert {s.name for s in summaries} == set(data.tables())
+    for s in summaries:
+        path = paths.DATA_DIR / f"{s.name}.csv"
+        # second method: count non-header records with the csv module
+        import csv
+
+        with open(path, newline="", encoding="utf-8") as fh:
+            n = sum(1 for _ in csv.reader(fh)) - 1
+        assert s.rows == n, s.name
+        assert re.fullmatch(r"[0-9a-f]{64}", s.sha256)
+
+
+def test_catalog_is_generated_from_the_declarations():
+    assert paths.CATALOG_PATH.read_text(encoding="utf-8") == data.catalog_text(), (
+        "data/catalog.yaml is stale: run `tokenecon data build`"
+    )
+
+
+def test_every_table_has_provenance_and_units():
+    for name, tbl in data.tables().items():
+        assert tbl.sources, name
+        for s in tbl.sources:
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.retrieved), (name, s.retrieved)
+            assert s.licence.strip(), name
+            # a URL, or a path (inside a named repository, or in the raw mirror for own measurements)
+            assert s.url or s.path, f"{name}: source needs a URL or a repository path"
+        if tbl.kind == "hand-compiled":
+            df = data.load(name)
+            assert df["source"].notna().all() and (df["source"].str.strip() != "").all(), name
+        for c in tbl.columns:
+            if c.dtype in ("int", "float"):
+                assert c.unit, f"{name}.{c.name}: numeric columns state their unit"
+
+
+def test_no_raw_file_is_committed_verbatim():
+    raw = paths.raw_dir()
+    if not raw.is_dir():
+        pytest.skip("raw mirror absent")
+    import hashlib
+
+    raw_hashes = {hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.rglob("*") if p.is_file()}
+    for p in paths.DATA_DIR.glob("*"):
+        assert hashlib.sha256(p.read_bytes()).hexdigest() not in raw_hashes, f"{p} is a verbatim raw file"
+
+
+@pytest.mark.needs_raw
+def test_rebuild_from_raw_is_byte_identical(tmp_path):
+    cli.build_data(out_dir=tmp_path)
+    for name in list(data.tables()) + ["catalog"]:
+        ext = "yaml" if name == "catalog" else "csv"
+        built, committed = tmp_path / f"{name}.{ext}", paths.DATA_DIR / f"{name}.{ext}"
+        assert built.read_bytes() == committed.read_bytes(), f"data/{name}.{ext} differs from a rebuild"
+
+
+def test_cli_data_check_prints_one_line_per_table():
+    out = subprocess.run([sys.executable, "-m", "tokenecon.cli", "data", "check"], capture_output=True, text=True,
+                         cwd=paths.PROJ_ROOT)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == len(data.tables())
+    assert all(re.search(r"\d+ rows .* sha256 [0-9a-f]{12}$", line) for line in lines)
+
+
+def test_cli_build_with_missing_raw_mirror_says_where(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "tokenecon.cli", "data", "build", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=paths.PROJ_ROOT,
+    )
+    assert out.returncode == 2 and "raw-source mirror not found" in out.stderr and "TOKENECON_RAW" in out.stderr

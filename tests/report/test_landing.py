@@ -1,0 +1,245 @@
+"""The landing page, rendered from constructed sidecars."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tokenecon.report.landing import format_value, headline_parts, label_states_unit, render_index, safe_href
+
+
+def sidecar(name, **kw):
+    base = {
+        "name": name,
+        "title": f"Title of {name}",
+        "html": f"{name}.html",
+        "summary": f"Takeaway of {name}.",
+        "parameters": {},
+        "records": {},
+        "tables": {"labs": "ab" * 32},
+        "version": "0.1.0",
+        "commit": "abc123def456",
+        "status": "ok",
+    }
+    base.update(kw)
+    return base
+
+
+FACTCHECK = sidecar(
+    "article_fact_check",
+    title="The article, claim by claim",
+    parameters={"tolerance": 0.15, "draws": 2000},
+    records={
+        "takeaway": {"value": "Takeaway of the fact-check."},
+        "headline_electricity_share": {"value": 0.071, "label": "Electricity share of a token's cost", "unit": "share"},
+        "headline_usd_per_kwh": {"value": {"low": 2.0, "central": 6.5, "high": 19.0, "unit": "USD per kWh"},
+                                 "label": "Token revenue per kWh"},
+        "verdicts": {"value": [
+            {"claim_id": "top10_weekly_tokens", "claim": "Top-10 weekly tokens", "quote": "about 8.7 trillion",
+             "claimed": "8.7 trillion", "estimate": "8.74 trillion", "verdict": "supported",
+             "reason": "Within 1%.", "link": "token_share.html#Top-ten-tokens"},
+            {"claim_id": "cn_electricity_discount", "claim": "Electricity 40% cheaper", "quote": "about 40% lower",
+             "claimed": "40%", "estimate": "3% (−8% to 31%)", "verdict": "overstated",
+             "reason": "Industrial prices are about equal.", "link": "article_fact_check.html#Electricity-prices"},
+            {"claim_id": "h100_price", "claim": "H100 price", "claimed": "$30,000", "estimate": "",
+             "verdict": "not computed", "reason": "ImportError: No module named 'tokenecon.model.serving'", "link": ""},
+        ]},
+    },
+)
+
+
+class _Collector(HTMLParser):
+    """Collects tags/attributes, ids and visible text (to check structure without a browser)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.ids, self.open = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "br", "link", "img", "input"):
+            self.open.append(tag)
+        if dict(attrs).get("id"):
+            self.ids.append(dict(attrs)["id"])
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"unbalanced </{tag}>, open: {self.open[-3:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(page: str) -> _Collector:
+    c = _Collector()
+    c.feed(page)
+    c.close()
+    assert not c.open, f"unclosed tags: {c.open}"
+    return c
+
+
+def test_full_page_structure_and_content():
+    pages = [FACTCHECK, sidecar("token_share", parameters={"week": "2026-02-16"})]
+    page = render_index(pages)
+    c = parse(page)
+    text = " ".join(c.text)
+    assert page.startswith("<!DOCTYPE html>")
+    assert ('meta', {'name': 'viewport', 'content': 'width=device-width, initial-scale=1'}) in c.tags
+    assert {"headline-findings", "verdicts", "reports", "report-token_share", "report-article_fact_check"} <= set(c.ids)
+    # headline numbers formatted from the records, not retyped: 0.071 share -> 7.1%
+    assert "7.1%" in text and "6.5 USD per kWh" in text and "interval 2 to 19 USD per kWh" in text
+    # verdict counts computed from the rows
+    assert "supported: 1" in text and "overstated: 1" in text and "not computed: 1" in text
+    assert "ImportError: No module named" in text  # the error of a claim that was not computed is shown
+    hrefs = [a.get("href") for t, a in c.tags if t == "a"]
+    assert "token_share.html#Top-ten-tokens" in hrefs and "token_share.html" in hrefs
+    assert "week" in text and "2026-02-16" in text  # parameters on the card
+    assert "Takeaway of token_share." in text
+
+
+def test_deterministic_and_order_independent():
+    a = render_index([FACTCHECK, sidecar("b"), sidecar("a")])
+    b = render_index([sidecar("a"), sidecar("b"), FACTCHECK])
+    assert a == b
+    assert a.index('id="report-a"') < a.index('id="report-b"')
+    assert not re.search(r"20\d\d-\d\d-\d\dT\d\d:\d\d", a)  # no timestamp
+
+
+def test_escaping_of_every_text_field():
+    evil = "<script>alert('x')</script> & \"quotes\""
+    page = render_index([
+        sidecar("x", title=evil, summary=evil, parameters={evil: evil},
+                records={"headline_a": {"value": evil, "label": evil},
+                         "verdicts": {"value": [{"claim_id": "c", "claim": evil, "quote": evil, "claimed": evil,
+                                                 "estimate": evil, "verdict": evil, "reason": evil}]}}),
+    ])
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    parse(page)
+
+
+def test_missing_summary_and_no_factcheck():
+    page = render_index([sidecar("plain", summary=None)])
+    text = " ".join(parse(page).text)
+    assert "recorded no one-line takeaway" in text
+    assert "fact-check report has not been built" in text
+    assert "No report has recorded a headline figure yet" in text
+
+
+def test_failed_report_shown_as_failed():
+    failed = sidecar("broken", status="failed", summary=None,
+                     error="cell 4 (`x = 1/0`) raised ZeroDivisionError: division by zero")
+    page = render_index([failed, sidecar("fine")])
+    c = parse(page)
+    text = " ".join(c.text)
+    card = page[page.index('id="report-broken"'):page.index("</article>", page.index('id="report-broken"'))]
+    assert 'class="card failed"' in page and "failed" in card
+    assert "ZeroDivisionError: division by zero" in card
+    assert 'href="broken.html"' not in page  # no "open" link to a report that failed
+    assert "1 of 2 reports built successfully" in text
+
+
+def test_no_network_resources_and_no_script():
+    page = render_index([FACTCHECK, sidecar("a", html="https://evil.example/x.html"),
+                         sidecar("b", html="javascript:alert(1)")])
+    c = parse(page)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "url(" not in page and "@import" not in page and "@font-face" not in page
+    assert not any(t in ("script", "img", "link", "iframe", "object", "embed") for t, _ in c.tags)
+    assert "javascript:" not in page
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="item 0"):
+        render_index([{"title": "no name"}])
+    with pytest.raises(ValueError, match="list"):
+        render_index({"name": "x"})
+
+
+@pytest.mark.parametrize(
+    "value, unit, expected",
+    [
+        (0.613, "share", "61.3%"),
+        (8.74e12, "tokens", "8.74 trillion tokens"),
+        (30000, "USD", "30,000 USD"),
+        (0.0739, "USD per kWh", "0.0739 USD per kWh"),
+        # an interval keeps 2 significant figures, but never rounds away integer digits (591, not 590)
+        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7% (5% to 9%)"),
+        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "105x (24x to 591x)"),
+        ({"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}, None, "0.099 (0.038 to 0.24) kWh per USD"),
+        (-0.0164, "elasticity", "-0.02"),
+        (-1.11, "elasticity", "-1.11"),
+        (11, "count", "11"),
+        (10.5439, "x", "10.5x"),
+        (2.83, "%", "2.83%"),
+        (None, None, "n/a"),
+        ([1, 2], None, None),
+    ],
+)
+def test_format_value(value, unit, expected):
+    assert format_value(value, unit) == expected
+
+
+def test_safe_href():
+    assert safe_href("token_share.html#Where-tokens-are-computed") == "token_share.html#Where-tokens-are-computed"
+    assert safe_href("a b.html") == "a%20b.html"
+    for bad in ("http://x/y.html", "https://x", "//x/y", "javascript:alert(1)", "data:text/html,hi", "", None):
+        assert safe_href(bad) is None
+
+
+def test_not_checkable_claims_folded_away_but_present():
+    rows = [{"claim_id": f"c{i}", "claim": f"claim {i}", "claimed": "1", "estimate": "", "verdict": v,
+             "reason": f"reason {i}"} for i, v in enumerate(["supported", "not checkable", "not computed"])]
+    page = render_index([sidecar("article_fact_check", records={"verdicts": {"value": rows}})])
+    parse(page)
+    details = page[page.index("<details>"):page.index("</details>")]
+    assert 'id="claim-c1"' in details  # not checkable: inside the folded block
+    assert 'id="claim-c0"' not in details and 'id="claim-c2"' not in details  # the rest stay in view
+    assert "1 claim the data cannot check" in details
+
+
+def test_label_states_unit():
+    assert label_states_unit("kWh per USD of token revenue (Chinese models)", "kWh per USD")
+    assert label_states_unit("times more revenue per kWh than Bitcoin", "x")
+    assert label_states_unit("MWh a week of Chinese electricity", "MWh per week")
+    assert not label_states_unit("of the article's 26 testable claims hold", "claims")
+    assert not label_states_unit("share of tokens computed in China", "share")
+    assert not label_states_unit(None, "kWh") and not label_states_unit("kWh of x", None)
+
+
+def test_headline_does_not_repeat_the_unit_and_puts_the_interval_on_its_own_line():
+    est = {"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}
+    assert headline_parts(est, bare=True) == ("0.099", "0.038 to 0.24")
+    assert headline_parts({"low": 0.035, "central": 0.049, "high": 0.068, "unit": "share"}) == ("4.9%", "3.5% to 6.8%")
+    assert headline_parts(0.59, "share") == ("59%", None)
+    page = render_index([sidecar("article_fact_check", records={
+        "headline_kwh": {"value": est, "label": "kWh per USD of token revenue"},
+        "headline_ratio": {"value": {"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"},
+                           "label": "times more revenue per kWh than Bitcoin mining"}})])
+    text = " ".join(parse(page).text)
+    tiles = page[page.index('id="headline-findings"'):page.index('id="verdicts"')]
+    assert tiles.count("kWh per USD") == 1 and "0.099" in text and "interval 0.038 to 0.24" in text
+    assert "105x" not in tiles and ">105<" in tiles and "interval 24 to 591" in text  # "times" already says x
+
+
+def test_card_links_its_title_and_shows_empty_parameters():
+    page = render_index([sidecar("pe", parameters={"window_start": "", "seed": 0},
+                                 records={"elasticity_fe": {"value": None, "label": "Elasticity (not identified)",
+                                                            "unit": "elasticity"},
+                                          "n_changes": {"value": 11, "label": "Price changes", "unit": "count"}})])
+    c = parse(page)
+    card = page[page.index('id="report-pe"'):]
+    assert '<h3><a href="pe.html">Title of pe</a></h3>' in card
+    assert 'window_start</span> = &quot;&quot;' in card  # an empty string is visible, not blank
+    assert c.tags  # parsed without unbalanced tags
+    assert "<dt>Elasticity (not identified)</dt><dd>n/a</dd>" in card
+    assert "<dt>Price changes</dt><dd>11</dd>" in card
+
+
+def test_phone_layout_stacks_verdict_rows_as_cards():
+    page = render_index([FACTCHECK])
+    phone = page[page.index("@media (max-width:640px)"):page.index("</style>")]
+    assert "grid-template-areas" in phone and "table.verdicts thead{display:none}" in phone
+    assert ".cards,.tiles{grid-template-columns:1fr}" in phone

@@ -1,0 +1,126 @@
+"""Command line: ``tokenecon data build|check``, ``tokenecon reports``, ``tokenecon energy``, ``tokenecon cost``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from tokenecon import __version__
+
+#: Modules that add a subcommand through ``register(subparsers)``; each sets ``func`` on its parser.
+SUBCOMMAND_MODULES = ("tokenecon.cli.energy", "tokenecon.cli.cost")
+
+
+def build_data(**kw) -> dict:
+    """:func:`tokenecon.data.build` with the model layer's fits for the fitted tables (the CLI wires the layers)."""
+    from tokenecon import data
+    from tokenecon.model import calibration
+
+    return data.build(fitters={"energy_calibration": calibration.calibration_table}, **kw)
+
+
+def _cmd_data(args) -> int:
+    from tokenecon import data, paths
+
+    if args.action == "build":
+        raw = Path(args.raw) if args.raw else paths.raw_dir()
+        written = build_data(out_dir=Path(args.out) if args.out else None, raw=raw, names=args.tables or None)
+        for name, p in sorted(written.items()):
+            print(f"wrote {p}")
+        return 0
+    for summary in data.check(Path(args.out) if args.out else None):
+        print(summary.line())
+    return 0
+
+
+def _parse_params(pairs: list[list[str]] | None) -> dict:
+    return {k: v for k, v in (pairs or [])}
+
+
+def _cmd_reports(args) -> int:
+    from tokenecon.report import runner as report
+
+    if args.list:
+        print(report.describe())
+        return 0
+    scenario = None
+    if args.file:
+        import yaml
+
+        path = Path(args.file)
+        if not path.exists():
+            raise report.ReportError(f"scenario file {path} does not exist")
+        scenario = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(scenario, dict):
+            raise report.ReportError(f"scenario file {path}: expected a mapping of notebook name -> parameters")
+    results = report.run(
+        names=args.names or None,
+        parameters=_parse_params(args.param),
+        scenario=scenario,
+        out_dir=Path(args.out) if args.out else None,
+        jobs=args.jobs,
+        force=args.force,
+        with_code=args.with_code,
+    )
+    failed = [r for r in results if r.status == "failed"]
+    ok = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    print(f"{ok} built, {skipped} up to date, {len(failed)} failed")
+    for r in failed:
+        print(f"error: notebook {r.name!r} failed: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tokenecon", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"tokenecon {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("data", help="rebuild or check the curated tables in data/")
+    p.add_argument("action", choices=["build", "check"])
+    p.add_argument("tables", nargs="*", help="tables to build (default: all)")
+    p.add_argument("--raw", help="raw-source mirror (default: $TOKENECON_RAW or ../shared/sources)")
+    p.add_argument("--out", help="write/check tables in this folder instead of data/")
+    p.set_defaults(func=_cmd_data)
+
+    p = sub.add_parser("reports", help="execute notebooks into self-contained HTML reports")
+    p.add_argument("names", nargs="*", help="notebooks to build (default: all in notebooks/)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help="override a parameter (repeatable); typed by the notebook's declaration")
+    p.add_argument("-f", "--file", help="YAML scenario: {notebook: {parameter: value}}")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("--out", help="output folder (default: reports/)")
+    p.add_argument("--list", action="store_true", help="list notebooks and their parameters, then exit")
+    p.set_defaults(func=_cmd_reports)
+
+    for modname in SUBCOMMAND_MODULES:
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname:  # subcommand not part of this checkout
+                continue
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        parser.error("argument -j/--jobs: must be at least 1")
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"tokenecon {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+

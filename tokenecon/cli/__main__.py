@@ -1,0 +1,5 @@
+import sys
+
+from tokenecon.cli import main
+
+sys.exit(main())

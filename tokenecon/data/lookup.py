@@ -1,0 +1,69 @@
+"""Name lookups for accelerators and models: case-insensitive, unknown names refused with the known ones.
+
+``hardware_row("h200")`` and ``hardware_row("H200 SXM")`` both return the ``hardware`` table's H200 row;
+``model_row("MiniMax-M2.5")`` returns the ``models`` row keyed ``minimax-m2.5``. Tables are read on
+first use (no I/O at import) and cached.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-()/]+", "", str(name).strip().lower())
+
+
+@lru_cache(maxsize=1)
+def _hardware() -> pd.DataFrame:
+    from tokenecon import data
+
+    return data.load("hardware")
+
+
+@lru_cache(maxsize=1)
+def _models() -> pd.DataFrame:
+    from tokenecon import data
+
+    return data.load("models")
+
+
+def known_hardware() -> list[str]:
+    return list(_hardware()["hardware"])
+
+
+def known_models() -> list[str]:
+    return list(_models()["model"])
+
+
+def hardware_name(name: str) -> str:
+    """The ``hardware`` key for ``name`` (matches the key or the chip name, ignoring case, spaces, dashes)."""
+    hw = _hardware()
+    want = _norm(name)
+    for key, chip in zip(hw["hardware"], hw["chip_name"]):
+        if want in (_norm(key), _norm(chip)):
+            return key
+    raise ValueError(f"hardware: unknown name {name!r}; known: {', '.join(known_hardware())}")
+
+
+def model_name(name: str) -> str:
+    """The ``models`` key for ``name`` (matches the key or the display name, ignoring case)."""
+    m = _models()
+    want = str(name).strip().lower()
+    for key, disp in zip(m["model"], m["display_name"]):
+        if want in (key, str(disp).lower()):
+            return key
+    raise ValueError(f"model: unknown name {name!r}; known: {', '.join(known_models())}")
+
+
+def hardware_row(name: str) -> pd.Series:
+    hw = _hardware()
+    return hw.loc[hw["hardware"] == hardware_name(name)].iloc[0]
+
+
+def model_row(name: str) -> pd.Series:
+    m = _models()
+    return m.loc[m["model"] == model_name(name)].iloc[0]

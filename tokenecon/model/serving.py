@@ -1,0 +1,450 @@
+"""The serving facade: energy and cost per million tokens for a model, with intervals, by name.
+
+Built on :mod:`tokenecon.model.energy` (the calibrated roofline: GPU throughput and power at a serving
+point) and :mod:`tokenecon.model.cost` (capex, facility, opex, electricity), with the uncertainty of
+:mod:`tokenecon.model.montecarlo` (seeded Monte Carlo over ``uncertain_inputs``). Other reports call
+
+* :func:`energy_kwh_per_mtok` — facility kWh per million tokens (GPU + server overhead + PUE);
+* :func:`cost_usd_per_mtok` — USD per million tokens, split into capex / electricity / other, and the
+  electricity share;
+* :func:`list_price_usd_per_mtok` and :func:`model_for_slug` for joining with token tables.
+
+A *scenario* fixes the hardware and the serving point (concurrent sequences per GPU, context);
+utilisation, PUE, prices, lives and the energy model's residual error are drawn from
+``uncertain_inputs``. The country sets the electricity price (``electricity_prices``, industrial,
+2024 where present, else the latest year) and the facility build cost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from tokenecon.model import montecarlo as uncertainty
+from tokenecon.estimate import Estimate
+
+#: Scenario name -> one-line description (what other reports show).
+SCENARIOS: dict[str, str] = {
+    "reference": (
+        "large-batch serving on H100 SXM: 128 concurrent sequences per GPU, 2,048-token context, the model's "
+        "released precision, on the fewest GPUs that hold the weights; utilisation (central 0.8) and PUE "
+        "(central 1.3) drawn from uncertain_inputs"
+    ),
+    "small-batch": (
+        "low-traffic or latency-first serving on H100 SXM: 8 concurrent sequences per GPU, 2,048-token context"
+    ),
+    "h20": "the reference serving point on NVIDIA H20 (the export-compliant China part)",
+    "ascend-910c": "the reference serving point on Huawei Ascend 910C (domestic chip)",
+    "ascend-910b": "the reference serving point on Huawei Ascend 910B (domestic chip)",
+    "h200": "the reference serving point on H200 (export licence allowed late 2025)",
+    "b200": "the reference serving point on B200 (Blackwell)",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioSettings:
+    hardware: str
+    batch_per_gpu: int
+    context: int
+
+
+_SETTINGS = {
+    "reference": ScenarioSettings("H100", 128, 2048),
+    "small-batch": ScenarioSettings("H100", 8, 2048),
+    "h20": ScenarioSettings("H20", 128, 2048),
+    "ascend-910c": ScenarioSettings("Ascend 910C", 128, 2048),
+    "ascend-910b": ScenarioSettings("Ascend 910B", 128, 2048),
+    "h200": ScenarioSettings("H200", 128, 2048),
+    "b200": ScenarioSettings("B200", 128, 2048),
+}
+
+PHASES = ("input", "output", "cached_input")
+_ENERGY_PHASE = {"input": "prefill", "output": "decode", "cached_input": "cached_input"}
+_PRICE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok", "cached_input": "cached_input_usd_per_mtok"}
+#: The electricity price year used when a region has it (the latest full year of the EIA series).
+PRICE_YEAR = 2024
+
+KWH_UNIT = "kWh per million tokens"
+USD_UNIT = "USD per million tokens"
+
+
+def _check_phase(phase: str) -> str:
+    if phase not in PHASES:
+        raise ValueError(f"phase: unknown phase {phase!r}; known: {', '.join(PHASES)}")
+    return phase
+
+
+def _check_scenario(scenario: str) -> ScenarioSettings:
+    if scenario not in _SETTINGS:
+        raise ValueError(f"scenario: unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
+    return _SETTINGS[scenario]
+
+
+# --------------------------------------------------------------------------- lookups
+
+@lru_cache(maxsize=1)
+def _prices():
+    from tokenecon import data
+
+    return data.load("electricity_prices")
+
+
+def known_regions() -> list[str]:
+    return sorted(set(_prices()["region"]))
+
+
+def region_code(country: str) -> str:
+    """Normalise a country/region code (case-insensitive); unknown codes list the known ones."""
+    code = str(country).strip().upper()
+    if code not in set(_prices()["region"]):
+        raise ValueError(f"country: unknown country or region {country!r}; known: {', '.join(known_regions())}")
+    return code
+
+
+def electricity_price(country: str, year: int = PRICE_YEAR) -> float:
+    """Industrial electricity price (USD/kWh) for a region: ``year`` if present, else its latest year."""
+    code = region_code(country)
+    rows = _prices()[_prices()["region"] == code].dropna(subset=["industrial_usd_per_kwh"])
+    if rows.empty:
+        raise ValueError(f"country: {code!r} has no industrial electricity price in electricity_prices")
+    hit = rows[rows["year"] == year]
+    row = hit.iloc[0] if not hit.empty else rows.sort_values("year").iloc[-1]
+    return float(row["industrial_usd_per_kwh"])
+
+
+@lru_cache(maxsize=1)
+def _models():
+    from tokenecon import data
+
+    return data.load("models")
+
+
+def _model_key(model: str) -> str:
+    from tokenecon.data.lookup import model_name
+
+    return model_name(model)
+
+
+def _modellable(row) -> bool:
+    from tokenecon.model.energy import modellable
+
+    return modellable(row)
+
+
+def model_for_slug(slug: str) -> str | None:
+    """The ``models`` key for an OpenRouter slug or permaslug (``minimax/minimax-m2.5-20260211``).
+
+    Strips a date suffix (``-YYYYMMDD`` or ``-YYYY-MM-DD``) and a variant tag (``:free``). Returns None
+    when the model is not in the table, or when it is but its size is not public (closed models) or the
+    precision its weights are served in is unknown (``serving_precision`` empty, e.g. ``kimi-k2.6``): the
+    package does not guess bytes per weight, so callers count such a model as not covered.
+    """
+    s = str(slug).strip().lower().split(":")[0]
+    candidates = [s, re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$", "", s)]
+    m = _models()
+    slugs = m["openrouter_slug"].fillna("").str.lower().str.split("|")
+    for c in candidates:
+        hit = m[slugs.map(lambda options: c in options)]
+        if not hit.empty:
+            row = hit.iloc[0]
+            return str(row["model"]) if _modellable(row) else None
+    return None
+
+
+def list_price_usd_per_mtok(model: str, phase: str) -> float | None:
+    """List price (USD per million tokens) of ``phase`` tokens from the ``models`` table; None if unknown."""
+    _check_phase(phase)
+    key = _model_key(model)
+    row = _models()[_models()["model"] == key].iloc[0]
+    v = row[_PRICE_COLUMN[phase]]
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+
+
+# --------------------------------------------------------------------------- cases
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """Everything the Monte Carlo needs for one model, phase, hardware and country."""
+
+    model: str
+    phase: str
+    scenario: str
+    country: str
+    hardware: str
+    batch: int
+    context: int
+    n_gpus: int
+    precision: str
+    point: uncertainty.ServingPoint
+    dists: dict
+    electricity_usd_per_kwh: float
+    bound: str  # "power" (at the board limit), else "compute" or "memory" (the larger roofline term)
+
+    def describe(self) -> str:
+        return (f"{self.model} {self.phase} tokens on {self.n_gpus} x {self.hardware} ({self.precision}), "
+                f"batch {self.batch}, context {self.context}, {self.country} electricity "
+                f"${self.electricity_usd_per_kwh:.4f}/kWh")
+
+
+def _positive(name: str, value, *, lo: float = 0.0, inclusive: bool = False, hi: float | None = None):
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected a number, got {value!r}") from exc
+    if not np.isfinite(v) or (v < lo if inclusive else v <= lo) or (hi is not None and v > hi):
+        rng = f"{'>=' if inclusive else '>'} {lo}" + (f" and <= {hi}" if hi is not None else "")
+        raise ValueError(f"{name}: must be {rng}, got {value!r}")
+    return v
+
+
+@lru_cache(maxsize=256)
+def build_case(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+               hardware: str | None = None, batch: int | None = None, context: int | None = None,
+               precision: str | None = None, n_gpus: int | None = None, utilisation: float | None = None,
+               pue: float | None = None, electricity_usd_per_kwh: float | None = None,
+               gpu_price_usd: float | None = None, life_years: float | None = None) -> Case:
+    """A :class:`Case`: the scenario's serving point (overridable) and the input distributions.
+
+    ``batch`` is concurrent sequences per model instance (default: the scenario's per-GPU batch × the
+    instance's GPUs); for input (prefill) tokens one prompt of ``context`` tokens per GPU is processed per
+    step. Overrides fix an input at a value (no longer drawn): ``utilisation`` (0..1], ``pue`` (>= 1),
+    ``electricity_usd_per_kwh`` (>= 0; replaces the country table price), ``gpu_price_usd`` (>= 0),
+    ``life_years`` (> 0).
+    """
+    from tokenecon.model import energy as en
+    from tokenecon.data.lookup import hardware_name
+
+    _check_phase(phase)
+    st = _check_scenario(scenario)
+    key = _model_key(model)
+    hw = hardware_name(hardware or st.hardware)
+    region = region_code(country)
+    ctx = st.context if context is None else int(_positive("context", context, lo=0.0, inclusive=True))
+    utilisation = _positive("utilisation", utilisation, hi=1.0)
+    pue = _positive("pue", pue, lo=1.0, inclusive=True)
+    price_override = _positive("electricity_usd_per_kwh", electricity_usd_per_kwh, inclusive=True)
+    gpu_price_usd = _positive("gpu_price_usd", gpu_price_usd, inclusive=True)
+    life_years = _positive("life_years", life_years)
+
+    # A model without a known serving precision raises here (energy.shape_from_row names the field):
+    # no bytes-per-weight is assumed unless the caller passes ``precision``.
+    shape = en.model_shape(key, precision)
+    hwe = en.hardware_energy(hw)
+    n = en.default_n_gpus(shape, hwe) if n_gpus is None else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True))
+    if batch is None:
+        b = st.batch_per_gpu * n
+    else:
+        b = int(_positive("batch", batch, lo=1.0, inclusive=True))
+    energy_phase = _ENERGY_PHASE[phase]
+    step_batch = n if energy_phase == "prefill" else b
+    res = en.token_energy(key, hw, batch=step_batch, context=max(ctx, 1) if energy_phase == "prefill" else ctx,
+                          phase=energy_phase, precision=precision, n_gpus=n)
+    tps = float(np.asarray(res.tokens_per_s_per_gpu))
+    power = float(np.asarray(res.power_w_per_gpu))
+    tc, tm = float(np.asarray(res.compute_time_s)), float(np.asarray(res.memory_time_s))
+    bound = "power" if power >= 0.99 * hwe.tdp_w else ("compute" if tc >= tm else "memory")
+    point = uncertainty.ServingPoint(tps, power, hwe.tdp_w, label=f"{key} {phase} {hw}")
+    dists = uncertainty.distributions(hw, region)
+    dists = uncertainty.with_overrides(dists, utilisation=utilisation, pue=pue, gpu_price_usd=gpu_price_usd,
+                                       life_years=life_years)
+    if price_override is not None:
+        dists = uncertainty.with_overrides(dists, electricity_price_factor=1.0)
+        price = price_override
+    else:
+        price = electricity_price(region)
+    return Case(key, phase, scenario, region, hw, b, ctx, n, shape.precision, point, dists, price, bound)
+
+
+#: Alias used by the benchmark and notebooks.
+reference_case = build_case
+
+
+@lru_cache(maxsize=256)
+def _simulate(case: Case, draws: int, seed: int) -> uncertainty.MonteCarloResult:
+    return uncertainty.run(case.dists, case.point, case.electricity_usd_per_kwh, draws=draws, seed=seed)
+
+
+def simulate(case: Case, *, draws: int = 2000, seed: int = 0) -> uncertainty.MonteCarloResult:
+    """Seeded Monte Carlo for a case (cached per case, draws and seed)."""
+    if int(draws) < 1:
+        raise ValueError(f"draws: must be >= 1, got {draws!r}")
+    return _simulate(case, int(draws), int(seed))
+
+
+def energy_kwh_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                        draws: int = 2000, seed: int = 0) -> Estimate:
+    """Facility kWh per million ``phase`` tokens (GPU + server overhead + PUE, idle hours included):
+    median and 90% interval of the seeded Monte Carlo."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    return simulate(case, draws=draws, seed=seed).estimate("facility_kwh_per_mtok", unit=KWH_UNIT)
+
+
+def cost_usd_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                      draws: int = 2000, seed: int = 0) -> dict[str, Estimate]:
+    """USD per million ``phase`` tokens: ``total``, ``capex``, ``electricity``, ``other`` (facility build and
+    other opex) and ``electricity_share`` (0..1), each a median with a 90% interval."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    res = simulate(case, draws=draws, seed=seed)
+    return {
+        "total": res.estimate("total_usd_per_mtok", USD_UNIT),
+        "capex": res.estimate("capex_usd_per_mtok", USD_UNIT),
+        "electricity": res.estimate("electricity_usd_per_mtok", USD_UNIT),
+        "other": res.estimate("other_usd_per_mtok", USD_UNIT),
+        "electricity_share": res.estimate("electricity_share", "share"),
+    }
+
+
+# --------------------------------------------------------------------------- carbon
+
+CARBON_UNIT = "gCO2 per million tokens"
+
+
+@lru_cache(maxsize=1)
+def _grid():
+    from tokenecon import data
+
+    return data.load("grid_carbon")
+
+
+def grid_country(country: str) -> str:
+    """The ``grid_carbon`` country for an electricity region: the ISO code before any sub-region suffix
+    (``CN-WEST-HUB`` → ``CN``: the table has no Chinese provincial intensities, so the hubs use China's)."""
+    code = region_code(country).split("-")[0]
+    known = sorted(set(_grid()["country"]))
+    if code not in known:
+        raise ValueError(f"country: {country!r} has no grid carbon intensity in grid_carbon; known: {', '.join(known)}")
+    return code
+
+
+def grid_carbon_intensity(country: str) -> Estimate:
+    """Location-based grid carbon intensity (gCO2/kWh) of a region's grid: each dataset's latest year in
+    ``grid_carbon`` (Ember, OWID); low and high are the smallest and largest of them, central their mean."""
+    code = grid_country(country)
+    g = _grid()[_grid()["country"] == code]
+    latest = g.sort_values("year").groupby("dataset").tail(1)["carbon_intensity_g_per_kwh"].astype(float)
+    return Estimate(float(latest.min()), float(latest.mean()), float(latest.max()), "gCO2/kWh")
+
+
+def carbon_samples(kwh_samples, intensity: Estimate, *, seed: int = 0) -> np.ndarray:
+    """gCO2 per million tokens, draw by draw: facility kWh per million tokens × a grid intensity drawn
+    uniformly between the datasets' values (``intensity.low``..``intensity.high``; the datasets disagree
+    and none is known to be right, so every value between them is treated as equally likely)."""
+    kwh = np.asarray(kwh_samples, dtype=float)
+    rng = np.random.default_rng([int(seed), 2])  # its own stream: the energy draws are not disturbed
+    return kwh * rng.uniform(intensity.low, intensity.high, size=kwh.shape)
+
+
+def carbon_g_per_mtok(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
+                      draws: int = 2000, seed: int = 0) -> Estimate:
+    """Location-based gCO2 per million ``phase`` tokens served in ``country``: the facility energy of
+    :func:`energy_kwh_per_mtok` (its Monte Carlo draws) × the grid intensity of :func:`grid_carbon_intensity`
+    (drawn between the datasets' values); median and 90% interval. Operational emissions only (no
+    manufacturing, no market-based instruments)."""
+    case = build_case(model, phase=phase, scenario=scenario, country=country)
+    kwh = simulate(case, draws=draws, seed=seed).samples["facility_kwh_per_mtok"]
+    return Estimate.from_samples(carbon_samples(kwh, grid_carbon_intensity(country), seed=seed), unit=CARBON_UNIT)
+
+
+# --------------------------------------------------------------------------- DeepSeek cross-check
+
+#: Assumed IT power of an 8×H800 node for the disclosure-side energy figure: the DGX H100 nameplate
+#: rating, 10.2 kW (Epoch AI ChatGPT-energy spreadsheet); DeepSeek disclosed no power data.
+DEEPSEEK_NODE_KW_ASSUMED = 10.2
+#: PUE applied to the disclosure-side energy figure (SemiAnalysis model value, research/energy.md §1d).
+DEEPSEEK_PUE_ASSUMED = 1.3
+
+
+def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", country: str = "CN",
+                         context: int = 2048, batch_per_gpu: int = 128, draws: int = 2000, seed: int = 0):
+    """DeepSeek's disclosed day of serving (cost.DEEPSEEK_DAY6) against the model's prediction.
+
+    The model serves the same day's tokens — 168B output, 608B input of which 56.3% are cache hits —
+    on ``hardware`` at the reference serving point, with the Monte Carlo's draws shared across phases
+    (the same seed gives the same draws of every input). Returns one row per quantity: ``quantity``,
+    ``unit``, ``disclosed`` (as published, or derived from published figures: see ``basis``),
+    ``model_low``, ``model_median``, ``model_high`` (90% interval), ``basis``.
+    """
+    import pandas as pd
+
+    from tokenecon.model.cost import DEEPSEEK_DAY6 as D
+
+    cases = {ph: build_case(model, phase=ph, country=country, hardware=hardware, context=context)
+             for ph in ("output", "input", "cached_input")}
+    n = cases["output"].n_gpus
+    if batch_per_gpu != _SETTINGS["reference"].batch_per_gpu:
+        cases["output"] = build_case(model, phase="output", country=country, hardware=hardware, context=context,
+                                     batch=batch_per_gpu * n)
+    res = {ph: simulate(c, draws=draws, seed=seed) for ph, c in cases.items()}
+    tokens_m = {"output": D.output_tokens_per_day / 1e6,
+                "input": D.input_tokens_per_day * (1 - D.cache_hit_share) / 1e6,
+                "cached_input": D.input_tokens_per_day * D.cache_hit_share / 1e6}
+    # GPU-hours per M tokens at the drawn utilisation = cost per M tokens / cost per GPU-hour.
+    gpu_h = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] / res[ph].samples["usd_per_gpu_hour"] for ph in tokens_m)
+    busy_gpu_h = sum(tokens_m[ph] * 1e6 / (cases[ph].point.tokens_per_second_per_gpu * res[ph].inputs["throughput_factor"] * 3600)
+                     for ph in tokens_m)
+    owner_usd = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] for ph in tokens_m)
+    kwh = sum(tokens_m[ph] * res[ph].samples["facility_kwh_per_mtok"] for ph in tokens_m)
+    elec = sum(tokens_m[ph] * res[ph].samples["electricity_usd_per_mtok"] for ph in tokens_m)
+    tf = res["output"].inputs["throughput_factor"]
+    node_decode = 8 * cases["output"].point.tokens_per_second_per_gpu * tf
+    t_in = ((1 - D.cache_hit_share) / (cases["input"].point.tokens_per_second_per_gpu * res["input"].inputs["throughput_factor"])
+            + D.cache_hit_share / (cases["cached_input"].point.tokens_per_second_per_gpu * res["cached_input"].inputs["throughput_factor"]))
+    node_prefill = 8 / t_in
+    out_m = tokens_m["output"]
+    disclosed_kwh = D.kwh_per_mtok_output(DEEPSEEK_NODE_KW_ASSUMED / 8, DEEPSEEK_PUE_ASSUMED)
+
+    def q(x):
+        e = Estimate.from_samples(x)
+        return e.low, e.central, e.high
+
+    rows = [
+        ("Decode throughput per 8-GPU node", "output tokens/s", 14_800.0, *q(node_decode),
+         "disclosed average per H800 node; model: reference decode point x 8 GPUs"),
+        ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s", 73_700.0, *q(node_prefill),
+         "disclosed; model: 43.7% prefill + 56.3% cached-input tokens"),
+        ("GPU-hours for the day's tokens, GPUs fully busy", "GPU-hours", D.gpu_hours_per_day, *q(busy_gpu_h),
+         "disclosed: 226.75 nodes x 8 x 24 h (average fleet, not busy time)"),
+        ("GPU-hours for the day's tokens at the drawn utilisation", "GPU-hours", D.gpu_hours_per_day, *q(gpu_h),
+         "model utilisation drawn from uncertain_inputs (central 0.8)"),
+        ("Cost per M output tokens, all cost on output, $2/GPU-hour rental", "USD per million tokens",
+         D.usd_per_mtok_output_all_cost, *q(gpu_h * D.usd_per_gpu_hour / out_m),
+         "disclosed: $87,072 / 168,000 M; model: its GPU-hours x $2"),
+        ("Cost per M output tokens, all cost on output, owner's cost", "USD per million tokens",
+         D.usd_per_mtok_output_all_cost, *q(owner_usd / out_m),
+         "model: capex + facility + opex + electricity in the country; disclosed column repeats the rental basis"),
+        ("Owner's cost per GPU-hour", "USD per GPU-hour", D.usd_per_gpu_hour, *q(res["output"].samples["usd_per_gpu_hour"]),
+         "disclosed: DeepSeek's $2 rental assumption"),
+        ("Facility energy per M output tokens, all energy on output", "kWh per million tokens", disclosed_kwh,
+         *q(kwh / out_m),
+         f"disclosed side derived: {DEEPSEEK_NODE_KW_ASSUMED} kW nameplate per node x PUE {DEEPSEEK_PUE_ASSUMED} (no power data disclosed)"),
+        ("Electricity cost per M output tokens, all on output", "USD per million tokens",
+         disclosed_kwh * electricity_price(country), *q(elec / out_m),
+         f"disclosed side derived: energy above x {country} industrial price"),
+        ("Electricity share of the day's cost", "share",
+         disclosed_kwh * electricity_price(country) / D.usd_per_mtok_output_all_cost, *q(elec / owner_usd),
+         "disclosed side derived: electricity above / $2-per-GPU-hour rental cost"),
+    ]
+    return pd.DataFrame(rows, columns=["quantity", "unit", "disclosed", "model_low", "model_median", "model_high", "basis"])
+
+
+#: Notebook/CLI sentinel meaning "not overridden: use the table or the drawn distribution".
+FROM_TABLE = -1.0
+
+
+def optional_override(name: str, value: float) -> float | None:
+    """``None`` for the sentinel :data:`FROM_TABLE` (-1), else the value (checked later by :func:`build_case`).
+
+    Notebook parameters cannot be None, so an override that may be absent is a float with -1 meaning
+    "from the table". Any other negative number is refused, naming the parameter.
+    """
+    v = float(value)
+    if v == FROM_TABLE:
+        return None
+    if v < 0:
+        raise ValueError(f"{name}: expected a value >= 0, or {FROM_TABLE} for 'from the table', got {value!r}")
+    return v

@@ -1,0 +1,1 @@
+"""Units and conventions shared by every layer."""
