@@ -40,6 +40,17 @@ def record(key: str, value, *, label: str | None = None, unit: str | None = None
             fh.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
+def record_finding(f, key: str | None = None) -> None:
+    """Record a :class:`tokenecon.analysis.findings.Finding` (value, interval kind, scope, tables, section).
+
+    ``key`` defaults to the finding's own key, so two reports showing one figure record one key."""
+    path = os.environ.get(RECORDS_ENV)
+    if path:
+        entry = {"key": key or f.key, **_jsonable(f.record()), "finding": f.key}
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
 def md(text: str) -> None:
     """Display computed Markdown (prose whose numbers come from code)."""
     from IPython.display import Markdown, display
