@@ -31,7 +31,9 @@ F_DAILY = f"{RAW}/openrouter_rankings_daily_top50_casualstudy.csv"
 F_AUTHOR = f"{RAW}/openrouter_rankings_page_author_share_daily_snapshots.csv"
 F_PAGE_MODELS = f"{RAW}/openrouter_rankings_page_models_weekly_daily_snapshots.csv"
 F_PROVIDERS = f"{RAW}/openrouter_provider_token_share_24h_2026-08-28_pacell.csv"
-F_JURIS = f"{RAW}/openrouter_provider_jurisdiction_pacell.csv"
+#: Headquarters and datacentres: the fuller provider catalogue (105 providers; section E of SOURCES.md), which
+#: replaced the trimmed extract openrouter_provider_jurisdiction_pacell.csv (73 providers, same upstream file).
+F_JURIS = f"{RAW}/openrouter_provider_catalogue_pacell.csv"
 
 #: Blocs used throughout the package. ``unknown`` is for authors whose origin cannot be known from the
 #: slug: OpenRouter's cloaked "stealth" models and the rankings-daily ``other`` aggregate.
@@ -487,7 +489,10 @@ PROVIDERS = Table(
     date_column="snapshot_date",
     caveats=(
         "One day only; no provider x model split (the upstream provider_token_daily.csv could not be fetched), so the "
-        "models behind each provider's tokens are not known. Datacentre lists are self-declared and often empty."
+        "models behind each provider's tokens are not known. Datacentre lists are self-declared and often empty. "
+        "Headquarters and datacentres now come from the fuller provider catalogue (105 providers) instead of its trimmed "
+        "extract (73): no value of this table changed (the 13 providers of the day missing from the extract publish no "
+        "location in the fuller catalogue either); every provider's locations are in openrouter_provider_locations."
     ),
 )
 
