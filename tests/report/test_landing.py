@@ -95,7 +95,7 @@ def test_full_page_structure_and_content():
     assert "ImportError: No module named" in text  # the error of a claim that was not computed is shown
     hrefs = [a.get("href") for t, a in c.tags if t == "a"]
     assert "token_share.html#Top-ten-tokens" in hrefs and "token_share.html" in hrefs
-    assert "week" in text and "2026-02-16" in text  # parameters on the card
+    assert "week" in text and "16 February 2026" in text  # parameters on the card, dates in words
     assert "Takeaway of token_share." in text
 
 
@@ -115,9 +115,10 @@ def test_escaping_of_every_text_field():
                          "verdicts": {"value": [{"claim_id": "c", "claim": evil, "quote": evil, "claimed": evil,
                                                  "estimate": evil, "verdict": evil, "reason": evil}]}}),
     ])
-    assert "<script" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
-    parse(page)
+    assert "<script" not in page and "&lt;script&gt;" in page
+    c = parse(page)
+    # every field comes back as the very text given (escaped by the template engine, decoded by the parser)
+    assert sum(evil in t for t in c.text) >= 5
 
 
 def test_missing_summary_and_no_factcheck():
@@ -165,14 +166,18 @@ def test_bad_input_is_refused():
         (8.74e12, "tokens", "8.74 trillion tokens"),
         (30000, "USD", "30,000 USD"),
         (0.0739, "USD per kWh", "0.0739 USD per kWh"),
-        # an interval keeps 2 significant figures, but never rounds away integer digits (591, not 590)
+        # an interval keeps the figures its width supports (two digits of the half-width, at least 2),
+        # the bounds as many as the centre: half-width 283 -> tens, 105 -> 110
         ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7% (5% to 9%)"),
-        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "105x (24x to 591x)"),
+        ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "110× (24× to 590×)"),
         ({"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}, None, "0.099 (0.038 to 0.24) kWh per USD"),
+        # a price gap of 2.83% between -1.1% and 6.9% keeps 2 figures, not 3
+        ({"low": -1.1, "central": 2.83, "high": 6.9, "unit": "%"}, None, "2.8% (-1.1% to 6.9%)"),
         (-0.0164, "elasticity", "-0.02"),
         (-1.11, "elasticity", "-1.11"),
         (11, "count", "11"),
-        (10.5439, "x", "10.5x"),
+        (10.5439, "x", "10.5×"),
+        (2050.0, "J per token", "2,050 J per token"),  # never 2.05e+03
         (2.83, "%", "2.83%"),
         (None, None, "n/a"),
         ([1, 2], None, None),
@@ -221,18 +226,22 @@ def test_headline_does_not_repeat_the_unit_and_puts_the_interval_on_its_own_line
     text = " ".join(parse(page).text)
     tiles = page[page.index('id="headline-findings"'):page.index('id="verdicts"')]
     assert tiles.count("kWh per USD") == 1 and "0.099" in text and "interval 0.038 to 0.24" in text
-    assert "105x" not in tiles and ">105<" in tiles and "interval 24 to 591" in text  # "times" already says x
+    assert "110×" not in tiles and ">110<" in tiles and "interval 24 to 590" in text  # "times" already says ×
 
 
-def test_card_links_its_title_and_shows_empty_parameters():
-    page = render_index([sidecar("pe", parameters={"window_start": "", "seed": 0},
+def test_card_links_its_title_and_hides_unset_parameters():
+    page = render_index([sidecar("pe", parameters={"window_start": "", "seed": 0, "pue": -1.0, "override": None,
+                                                   "elasticity_override": 999.0, "mix": {}, "week": "2026-02-16"},
                                  records={"elasticity_fe": {"value": None, "label": "Elasticity (not identified)",
                                                             "unit": "elasticity"},
                                           "n_changes": {"value": 11, "label": "Price changes", "unit": "count"}})])
     c = parse(page)
     card = page[page.index('id="report-pe"'):]
     assert '<h3><a href="pe.html">Title of pe</a></h3>' in card
-    assert 'window_start</span> = &quot;&quot;' in card  # an empty string is visible, not blank
+    # no parameter dump with "not set" values (None, empty, the legacy -1 / 999 sentinels); dates in words
+    assert '<span class="pk">seed</span>: 0' in card and '<span class="pk">week</span>: 16 February 2026' in card
+    for unset in ("window_start", "pue", "override", "mix", "999"):
+        assert unset not in card
     assert c.tags  # parsed without unbalanced tags
     assert "<dt>Elasticity (not identified)</dt><dd>n/a</dd>" in card
     assert "<dt>Price changes</dt><dd>11</dd>" in card
@@ -243,3 +252,31 @@ def test_phone_layout_stacks_verdict_rows_as_cards():
     phone = page[page.index("@media (max-width:640px)"):page.index("</style>")]
     assert "grid-template-areas" in phone and "table.verdicts thead{display:none}" in phone
     assert ".cards,.tiles{grid-template-columns:1fr}" in phone
+
+
+def test_finding_card_states_scope_date_interval_and_links_its_section():
+    # a record as written by record_finding (Finding.record()): scope, interval kind and section travel with it
+    rec = {"label": "share of Chinese-model tokens computed in China", "unit": "share", "finding": "cn_computed",
+           "scope": "OpenRouter; 24 hours to 2026-08-28", "interval": "range between sources",
+           "section": "token_share#where-tokens-are-computed",
+           "value": {"low": 0.11, "central": 0.13, "high": 0.16, "unit": "share", "interval_kind": "sources"}}
+    old = {"label": "MWh a week", "unit": "MWh per week", "value": 133.4}  # an older record(): no scope
+    page = render_index([sidecar("token_share", records={"headline_cn": rec, "headline_old": old, "cn": rec})])
+    tiles = page[page.index('id="headline-findings"'):page.index('id="verdicts"')]
+    c = parse(page)
+    text = " ".join(c.text)
+    assert "OpenRouter; 24 hours to 28 August 2026" in tiles  # scope with its date in words
+    assert "2026-08-28" not in page
+    assert "Range between sources" in tiles  # the interval's kind in words
+    assert '<a href="token_share.html#where-tokens-are-computed">' in tiles  # the section, not the report top
+    assert ">13%<" in tiles and "interval 11% to 16%" in text
+    assert ">133<" in tiles  # an old record shows what it has (its label states the unit) and links the report
+    assert '<a href="token_share.html">from Title of token_share</a>' in tiles
+    card = page[page.index('id="report-token_share"'):]
+    assert 'href="token_share.html#where-tokens-are-computed"' in card and "Range between sources" in card
+
+
+def test_wide_tables_scroll_in_their_box():
+    page = render_index([FACTCHECK])
+    assert '<div class="scroll"><table class="verdicts">' in page
+    assert ".scroll{max-width:100%;overflow-x:auto}" in page
