@@ -24,6 +24,8 @@ def build_data(**kw) -> dict:
 def _cmd_data(args) -> int:
     from tokenecon import data, paths
 
+    if args.action == "fetch":
+        return _cmd_fetch(args)
     if args.action == "build":
         raw = Path(args.raw) if args.raw else paths.raw_dir()
         written = build_data(out_dir=Path(args.out) if args.out else None, raw=raw, names=args.tables or None)
@@ -32,6 +34,26 @@ def _cmd_data(args) -> int:
         return 0
     for summary in data.check(Path(args.out) if args.out else None):
         print(summary.line())
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    """``tokenecon data fetch``: extend the rankings-daily table from OpenRouter's Data API (tokenecon/data/fetch.py)."""
+    import datetime as dt
+
+    from tokenecon.data import fetch
+
+    def day(name, value):
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ValueError(f"--{name} {value!r}: expected a date YYYY-MM-DD") from None
+
+    if args.tables:
+        raise ValueError(f"data fetch takes no table names (got {args.tables}); it extends {fetch.TABLE}")
+    rep = fetch.fetch(day("since", args.since), day("until", args.until), dry_run=args.dry_run, refresh=args.refresh,
+                      data_dir=Path(args.out) if args.out else None)
+    print("\n".join(rep.lines()))
     return 0
 
 
@@ -79,10 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("data", help="rebuild or check the curated tables in data/")
-    p.add_argument("action", choices=["build", "check"])
+    p.add_argument("action", choices=["build", "check", "fetch"])
     p.add_argument("tables", nargs="*", help="tables to build (default: all)")
     p.add_argument("--raw", help="raw-source mirror (default: $TOKENECON_RAW or ../shared/sources)")
     p.add_argument("--out", help="write/check tables in this folder instead of data/")
+    p.add_argument("--since", help="fetch: first day (YYYY-MM-DD; default: the day after the table ends)")
+    p.add_argument("--until", help="fetch: last day (YYYY-MM-DD; default: yesterday, UTC)")
+    p.add_argument("--dry-run", action="store_true", help="fetch: show the requests, send none, write nothing")
+    p.add_argument("--refresh", action="store_true", help="fetch: request days already held again (restatements are reported)")
     p.set_defaults(func=_cmd_data)
 
     p = sub.add_parser("reports", help="execute notebooks into self-contained HTML reports")

@@ -273,6 +273,16 @@ WEEKLY = Table(
 # --------------------------------------------------------------------------- daily top 50 + other
 
 
+#: Provenance of rows added by `tokenecon data fetch` (empty on rows of the committed base).
+DAILY_PROVENANCE = ("retrieved_at", "as_of", "endpoint")
+SRC_DAILY_API = Source(
+    title="OpenRouter Data API rankings-daily, fetched by `tokenecon data fetch` (raw snapshots kept outside git)",
+    retrieved="per row (column retrieved_at)",
+    licence=CC_BY,
+    url="https://openrouter.ai/api/v1/datasets/rankings-daily",
+)
+
+
 def build_daily(raw_dir: Path) -> pd.DataFrame:
     raw = read_raw(raw_dir, F_DAILY, dtype={"last_seen_in_commit": str})
     require_columns(raw, F_DAILY, ["date", "rank", "model_permaslug", "author", "total_tokens", "day_total_tokens", "last_seen_in_commit"])
@@ -289,8 +299,15 @@ def build_daily(raw_dir: Path) -> pd.DataFrame:
     )
     out["day_share"] = (out["total_tokens"].astype(float) / out["day_total_tokens"].astype(float)).round(9)
     out["source_commit"] = raw["last_seen_in_commit"]
+    for col in DAILY_PROVENANCE:
+        out[col] = None
     out["_ord"] = out["rank"].fillna(99)
-    return out.sort_values(["date", "_ord"]).drop(columns="_ord").reset_index(drop=True)
+    out = out.sort_values(["date", "_ord"]).drop(columns="_ord").reset_index(drop=True)
+    # Days fetched from the Data API (`tokenecon data fetch`) are added from the stored snapshots; a day already
+    # in the base is never overwritten. With no snapshot the table is the base alone.
+    from tokenecon.data import fetch
+
+    return fetch.extend_daily(out).table
 
 
 DAILY = Table(
@@ -310,13 +327,21 @@ DAILY = Table(
         Column("total_tokens", "int", "tokens that day", unit="tokens", min=0),
         Column("day_total_tokens", "int", "whole-platform tokens that day (top 50 + other)", unit="tokens", min=0),
         Column("day_share", "float", "total_tokens / day_total_tokens (rounded to 1e-9)", unit="fraction", min=0, max=1),
-        Column("source_commit", "str", "upstream commit (12 hex) that last carried the value", pattern=r"[0-9a-f]{12}"),
+        Column("source_commit", "str", "upstream commit (12 hex) that last carried the value; for fetched rows the first "
+               "12 hex of the raw snapshot's sha256", pattern=r"[0-9a-f]{12}"),
+        Column("retrieved_at", "str", "fetched rows: UTC time of the request; empty for the committed base", nullable=True,
+               pattern=r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"),
+        Column("as_of", "str", "fetched rows: the response's meta.as_of (data freshness); empty for the committed base", nullable=True),
+        Column("endpoint", "str", "fetched rows: the URL requested; empty for the committed base", nullable=True),
     ),
     key=("date", "model_slug"),
-    sources=(SRC_DAILY,),
+    sources=(SRC_DAILY, SRC_DAILY_API),
     derivation=(
         "Copied from the union of committed versions (later commits override earlier values for a date); is_other "
-        "marks the aggregate; day_share recomputed from tokens (the upstream share_of_day is rounded to 1e-6)."
+        "marks the aggregate; day_share recomputed from tokens (the upstream share_of_day is rounded to 1e-6). Days "
+        "fetched by `tokenecon data fetch` are appended from the stored snapshots (tokenecon/data/fetch.py): rank by "
+        "tokens (ties by slug), day_total_tokens = sum of the day's rows incl. other; a day already present is never "
+        "overwritten (restatements are reported by the fetch)."
     ),
     build=build_daily,
     raw_files=(F_DAILY,),
