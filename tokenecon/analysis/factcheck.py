@@ -35,6 +35,7 @@ import pandas as pd
 
 from tokenecon.model.bitcoin import HOURS_PER_YEAR  # 365.25 days, one constant for the package
 from tokenecon.estimate import Estimate
+from tokenecon.model import pricing
 
 VERDICTS = ("supported", "roughly", "overstated", "contradicted", "not checkable", "not computed")
 DIRECTIONS = ("equal", "at_least", "at_most")
@@ -559,22 +560,19 @@ def input_price_ratio(ctx):
 
 
 def bill_ratio_at_list_prices(mix: pd.Series, old: pd.Series, new: pd.Series) -> float:
-    """Old bill / new bill for one token mix (prompt incl. cached, completion, cached) at two price lists.
+    """Old bill / new bill for one token mix (a weekly row: prompt incl. cached, completion, cached tokens) at two
+    price lists (weekly rows' prompt/completion/cache-read prices): :func:`tokenecon.model.pricing.bill_ratio`."""
+    cached = 0.0 if _is_missing(mix["cached_tokens"]) else float(mix["cached_tokens"])
+    shares = {"cached_input": cached, "input": float(mix["prompt_tokens"]) - cached, "output": float(mix["completion_tokens"])}
 
-    Uncached prompt tokens pay the input price, cached ones the cache-read price (the input price where no
-    cache price is listed), completion tokens the output price.
-    """
-    def bill(p):
-        cache_price = p["cache_read_usd_per_mtok"]
-        if _is_missing(cache_price) or cache_price == 0:
-            cache_price = p["prompt_usd_per_mtok"]
-        cached = mix["cached_tokens"] if not _is_missing(mix["cached_tokens"]) else 0.0
-        return ((mix["prompt_tokens"] - cached) * p["prompt_usd_per_mtok"] + cached * cache_price
-                + mix["completion_tokens"] * p["completion_usd_per_mtok"])
-    new_bill = bill(new)
-    if not new_bill > 0:
-        raise ValueError("bill_ratio_at_list_prices: the new bill is zero (free model?)")
-    return float(bill(old) / new_bill)
+    def prices(p):
+        return {"input": p["prompt_usd_per_mtok"], "output": p["completion_usd_per_mtok"],
+                "cached_input": None if _is_missing(p["cache_read_usd_per_mtok"]) else p["cache_read_usd_per_mtok"]}
+
+    try:
+        return float(pricing.bill_ratio(shares, prices(old), prices(new)))
+    except ValueError:
+        raise ValueError("bill_ratio_at_list_prices: the new bill is zero (free model?)") from None
 
 
 def bill_cut_order_of_magnitude(ctx):
@@ -657,12 +655,19 @@ def m25_total_params(ctx):
     return Finding(_point(float(r["total_params_b"]) * 1e9, "parameters"), section=S_HARDWARE)
 
 
+def chinese_labs_in_token_tables(labs: pd.DataFrame, *token_tables: pd.DataFrame) -> list[str]:
+    """Distinct Chinese labs (``labs.lab``) whose models appear in any of the token tables (by ``author``)."""
+    authors = set().union(*(set(t["author"].dropna()) for t in token_tables))
+    cn = labs[(labs["bloc"] == "china") & (~labs["is_aggregate"].astype(bool)) & labs["author"].isin(authors)]
+    return sorted(cn["lab"].unique())
+
+
 def cn_ai_competitors(ctx):
-    labs = ctx.table("labs")
-    cn = labs[(labs["bloc"] == "china") & (~labs["is_aggregate"].astype(bool))]
-    n = cn["lab"].nunique()
-    return Finding(_point(n, "companies"), section=S_HARDWARE, direction="at_least", claimed=13, precision=0.0,
-                   note="Counted as distinct Chinese labs with models in the OpenRouter token tables (labs table).")
+    names = chinese_labs_in_token_tables(ctx.table("labs"), ctx.table("openrouter_weekly_top10"),
+                                         ctx.table("openrouter_daily_top50"))
+    return Finding(_point(len(names), "companies"), section=S_HARDWARE, direction="at_least", claimed=13, precision=0.0,
+                   note=f"Counted as distinct Chinese labs whose models appear in OpenRouter's token tables: "
+                        f"{', '.join(names)}.")
 
 
 def deepseek_v3_vs_gpt4o_cost_ratio(ctx):
@@ -688,23 +693,16 @@ def electricity_discount_pct(cn_usd_per_kwh: float, us_usd_per_kwh: float) -> fl
 
 
 def cn_electricity_discount(ctx):
-    p = ctx.table("electricity_prices")
-    cn = p[p["region"] == "CN"].sort_values("year").iloc[-1]
-    us = p[(p["region"] == "US") & (p["year"] == cn["year"])].iloc[0]
-    ind = electricity_discount_pct(cn["industrial_usd_per_kwh"], us["industrial_usd_per_kwh"])
-    com = electricity_discount_pct(cn["commercial_usd_per_kwh"], us["commercial_usd_per_kwh"])
-    hub = p[p["region"] == "CN-WEST-HUB"].sort_values("year").iloc[-1]
-    us_h = p[(p["region"] == "US") & (p["year"] == hub["year"])]
-    sub = ""
-    if len(us_h):
-        d = electricity_discount_pct(hub["industrial_usd_per_kwh"], us_h.iloc[0]["industrial_usd_per_kwh"])
-        sub = (f" Only subsidised western hubs ({hub['year']}, domestic chips only) reach {d:.0f}% below the US "
-               f"average.")
-    lo, hi = sorted((ind, com))
-    return Finding(Estimate(lo, ind, hi, "%"), section=S_ELECTRICITY,
-                   note=f"Data centres buy at industrial rates: China {cn['industrial_usd_per_kwh']:g} vs US "
-                        f"{us['industrial_usd_per_kwh']:g} USD/kWh ({int(cn['year'])}), {ind:.0f}% apart; commercial "
-                        f"rates are {com:.0f}% apart.{sub}")
+    from tokenecon.analysis import findings
+
+    f = findings.get("china_power_discount")
+    hub = findings.get("western_hub_power_discount")
+    pct = (f.value * 100.0).with_unit("%")
+    return Finding(pct, section=S_ELECTRICITY,
+                   note=f"Data centres buy at industrial rates; {f.scope.note} ({f.scope.period}). China is between "
+                        f"{-pct.low:.0f}% dearer and {pct.high:.0f}% cheaper, depending on the source. Only the subsidised "
+                        f"western hubs ({hub.scope.period}, domestic chips only) come near the article's figure, "
+                        f"{hub.central:.0%} below the US average.")
 
 
 
@@ -805,10 +803,16 @@ def btc_migration_destinations(ctx):
 
 
 def _serving_cost(ctx):
-    from tokenecon.model import serving
+    from tokenecon.analysis import token_cost
 
-    return ctx.cached("cost", lambda: serving.cost_usd_per_mtok(
-        ctx.model, phase="output", scenario=ctx.scenario, country=ctx.country, draws=ctx.draws, seed=ctx.seed))
+    return token_cost.cost_stack(ctx.model, ctx.country, "output", ctx.scenario, ctx.draws, ctx.seed)
+
+
+def _finding(ctx, key: str, **kw):
+    """A shared figure at this run's scenario, draws and seed (see tokenecon.analysis.findings)."""
+    from tokenecon.analysis import findings
+
+    return findings.get(key, scenario=ctx.scenario, draws=ctx.draws, seed=ctx.seed, **kw)
 
 
 #: How the fact-check reads the thesis "token exports are essentially electricity exports": electricity is at
@@ -818,8 +822,7 @@ THESIS_READING = (f"Reading 'essentially electricity exports' as 'electricity is
 
 
 def thesis_electricity_export(ctx):
-    cost = _serving_cost(ctx)
-    share = cost["electricity_share"]
+    share = _finding(ctx, "electricity_share_of_token_cost", model=ctx.model, country=ctx.country).value
     return Finding(Estimate(share.low, share.central, share.high, "fraction"), section=S_THESIS, link=L_TOKEN_COST,
                    claimed=MAJORITY, claimed_text=f"electricity is most of a token's cost (read as at least {MAJORITY:.0%})",
                    direction="at_least", precision=0.0,
@@ -839,17 +842,10 @@ def token_cost_two_components(ctx):
 
 
 def _token_energy(ctx, scope: str = "computed_in_china"):
-    """share.chinese_token_electricity on the whole rankings-daily table (last complete week), as the token-share report."""
-    from tokenecon.model import serving
-    from tokenecon.analysis import share
+    """The token-share report's electricity behind Chinese-model tokens (tokenecon.analysis.electricity)."""
+    from tokenecon.analysis import electricity
 
-    def run():
-        return share.chinese_token_electricity(
-            share.weekly_from_daily(ctx.table("openrouter_daily_top50")), ctx.table("labs"),
-            ctx.table("openrouter_provider_tokens_24h"), ctx.table("openrouter_weekly_top10"),
-            share.serving_energy(ctx.scenario, draws=ctx.draws, seed=ctx.seed), serving.model_for_slug,
-            share.china_grid_gco2_per_kwh(ctx.table("grid_carbon"))[0], scope=scope)
-    return ctx.cached(f"token_energy_{scope}", run)
+    return electricity.token_electricity(scope, ctx.scenario, ctx.draws, ctx.seed)
 
 
 def _inference_place(ctx):
@@ -870,24 +866,18 @@ def requests_served_in_china(ctx):
 
 
 def _token_revenue(ctx) -> Estimate:
-    """List-price revenue per kWh of the Chinese models' real token mix, article week (share.chinese_token_revenue_per_kwh)."""
-    from tokenecon.model import serving
-    from tokenecon.analysis import share
-
-    return ctx.cached("token_rev", lambda: share.chinese_token_revenue_per_kwh(
-        ctx.table("openrouter_weekly_top10"), ctx.table("labs"),
-        share.serving_energy(ctx.scenario, draws=ctx.draws, seed=ctx.seed), serving.model_for_slug,
-        serving.list_price_usd_per_mtok, week=ctx.week_start)[0])
+    """List-price revenue per kWh of the Chinese models' real token mix at the week's own prices (one finding)."""
+    return _finding(ctx, "token_revenue_usd_per_kwh", week=ctx.week_start).value
 
 
 def _btc_revenue(ctx) -> Estimate:
-    from tokenecon.model import bitcoin
+    from tokenecon.analysis import findings
 
-    return ctx.cached("btc_rev", lambda: bitcoin.bitcoin_revenue_per_kwh(ctx.btc_year, "network"))
+    return findings.get("btc_revenue_usd_per_kwh_latest", year=ctx.btc_year).value
 
 
 def _kwh_per_usd(e: Estimate) -> Estimate:
-    return Estimate(1 / e.high, 1 / e.central, 1 / e.low, "kWh per USD")
+    return (1.0 / e).with_unit("kWh per USD")
 
 
 def _token_kwh_per_usd(ctx) -> Estimate:
@@ -899,10 +889,8 @@ def _btc_kwh_per_usd(ctx) -> Estimate:
 
 
 def tokens_vs_bitcoin_value(ctx):
-    from tokenecon.model import bitcoin
-
     tok, btc = _token_revenue(ctx), _btc_revenue(ctx)
-    ratio = bitcoin.revenue_per_kwh_ratio(tok, btc)
+    ratio = (tok / btc).with_unit("ratio")
     verdict = "supported" if ratio.low > 1 else ("roughly" if ratio.central > 1 else "contradicted")
     return Finding(ratio, text=f"{format_estimate(ratio)} more revenue per kWh", verdict=verdict, section=S_THESIS,
                    link=L_BTC_REVENUE,
@@ -964,6 +952,23 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "sputnik_year": _outside("Historical context outside the package's data."),
     "apollo_cost": _outside("Historical context outside the package's data."),
 }
+
+
+def headline_findings(ctx) -> list:
+    """The fact-check's headline figures for the landing page, thesis first: electricity's share of a token's cost,
+    where Chinese-model tokens are computed, how much cheaper China's power is, the value per kWh against Bitcoin
+    and the electricity behind the tokens; then the article's week. Each is the shared finding (one definition)."""
+    from tokenecon.analysis import findings
+
+    run = dict(scenario=ctx.scenario, draws=ctx.draws, seed=ctx.seed)
+    return [
+        findings.get("electricity_share_of_token_cost", model=ctx.model, country=ctx.country, **run),
+        findings.get("china_computed_share", **run),
+        findings.get("china_power_discount"),
+        findings.get("tokens_vs_bitcoin_revenue_per_kwh"),
+        findings.get("china_computed_mwh_per_week", **run),
+        findings.get("article_week_china_top10_share", week_start=ctx.week_start),
+    ]
 
 
 def verdict_counts(checks: list[Check]) -> dict[str, int]:

@@ -48,7 +48,14 @@ class Finding:
     tables: tuple[str, ...] = ()
     section: str = ""  # "report#anchor" of the section that explains it
     note: str = ""
+    #: Set when the figure is computed for other than its canonical inputs (another model, country, week):
+    #: it then records under ``key[variant]``, so one record key always means one value.
+    variant: str = ""
     extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def record_key(self) -> str:
+        return f"{self.key}[{self.variant}]" if self.variant else self.key
 
     @property
     def central(self):
@@ -127,3 +134,31 @@ def get(key: str, **params) -> Finding:
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+# ------------------------------------------------------------------ periods in words
+
+def day_words(day) -> str:
+    """``2026-08-28`` → "28 August 2026"."""
+    import pandas as pd
+
+    d = pd.Timestamp(day)
+    return f"{d.day} {d:%B %Y}"
+
+
+def week_words(start) -> str:
+    """The seven days from ``start``: "week of 16–22 February 2026" (months and years spelled where they differ)."""
+    import pandas as pd
+
+    a = pd.Timestamp(start)
+    b = a + pd.Timedelta(days=6)
+    if a.year != b.year:
+        return f"week of {day_words(a)} – {day_words(b)}"
+    if a.month != b.month:
+        return f"week of {a.day} {a:%B} – {b.day} {b:%B %Y}"
+    return f"week of {a.day}–{b.day} {b:%B %Y}"
+
+
+def day_to_words(end) -> str:
+    """A 24-hour snapshot ending on ``end``: "24 hours to 28 August 2026"."""
+    return f"24 hours to {day_words(end)}"

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tokenecon.estimate import Estimate
+from tokenecon.model import pricing
 from tokenecon.data.schemas.tokens import BLOCS
 
 #: Rankings-daily label of the aggregate row.
@@ -405,20 +406,8 @@ def phase_split(weekly_top10: pd.DataFrame, labs: pd.DataFrame, *, bloc: str = "
 
 
 def blended_price_usd_per_mtok(model: str, split: dict[str, float], price) -> float | None:
-    """List price of one model's token mix (USD per million tokens): sum over phases of share x price.
-
-    ``price(model, phase) -> float | None``. A missing cached-input price falls back to the input price
-    (providers without a cache discount bill cached tokens as input); a missing input or output price gives None.
-    """
-    total = 0.0
-    for phase, f in split.items():
-        p = price(model, phase)
-        if p is None and phase == "cached_input":
-            p = price(model, "input")
-        if p is None:
-            return None
-        total += f * float(p)
-    return total
+    """List price of one model's token mix: :func:`tokenecon.model.pricing.blended_usd_per_mtok`."""
+    return pricing.blended_usd_per_mtok(model, split, price)
 
 
 def mix_kwh_per_mtok(model_tokens: pd.Series, split: dict[str, float], energy, slug_to_model, price=None) -> tuple[Estimate, float, pd.DataFrame]:

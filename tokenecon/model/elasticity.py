@@ -27,6 +27,8 @@ moved between two models at list prices, and how much of the saving a change in 
 
 from __future__ import annotations
 
+from tokenecon.model.pricing import mix_usd_per_mtok as blended_usd_per_mtok  # noqa: F401  (one formula)
+
 import math
 from dataclasses import asdict, dataclass
 
@@ -63,35 +65,6 @@ class PanelError(ValueError):
 
 
 # --------------------------------------------------------------------------- prices
-
-def blended_usd_per_mtok(prompt_tokens, completion_tokens, cached_tokens, input_usd_per_mtok,
-                         output_usd_per_mtok, cache_read_usd_per_mtok):
-    """Effective USD per million tokens of a token mix at list prices.
-
-    ``prompt_tokens`` include ``cached_tokens`` (OpenRouter's convention), so the bill is
-    ``(prompt - cached) x input + cached x cache_read + completion x output`` and the effective price
-    is that bill over ``prompt + completion`` tokens. A missing cache-read price (NaN) charges cached
-    tokens at the input price. Works on scalars or aligned arrays.
-    """
-    p, c, k = (np.asarray(x, dtype=float) for x in (prompt_tokens, completion_tokens, cached_tokens))
-    pin, pout, pk = (np.asarray(x, dtype=float) for x in (input_usd_per_mtok, output_usd_per_mtok,
-                                                         cache_read_usd_per_mtok))
-    for name, v in (("prompt_tokens", p), ("completion_tokens", c), ("cached_tokens", k)):
-        if np.any(~np.isfinite(v)) or np.any(v < 0):
-            raise ValueError(f"blended_usd_per_mtok: {name} must be finite and >= 0, got {v.ravel()[:5]}")
-    if np.any(k > p):
-        raise ValueError("blended_usd_per_mtok: cached_tokens must not exceed prompt_tokens (cached are part of prompt)")
-    if np.any(p + c <= 0):
-        raise ValueError("blended_usd_per_mtok: prompt_tokens + completion_tokens must be > 0")
-    for name, v in (("input_usd_per_mtok", pin), ("output_usd_per_mtok", pout)):
-        if np.any(~np.isfinite(v)) or np.any(v < 0):
-            raise ValueError(f"blended_usd_per_mtok: {name} must be finite and >= 0, got {v.ravel()[:5]}")
-    if np.any(pk[np.isfinite(pk)] < 0):
-        raise ValueError("blended_usd_per_mtok: cache_read_usd_per_mtok must be >= 0 (NaN = not listed)")
-    pk = np.where(np.isfinite(pk), pk, pin)
-    out = ((p - k) * pin + k * pk + c * pout) / (p + c)
-    return float(out) if out.ndim == 0 else out
-
 
 def mix_from_tokens(prompt_tokens: float, completion_tokens: float, cached_tokens: float) -> dict:
     """Shares of uncached input, output and cached input in a token total (they sum to 1)."""

@@ -43,10 +43,10 @@ def record(key: str, value, *, label: str | None = None, unit: str | None = None
 def record_finding(f, key: str | None = None) -> None:
     """Record a :class:`tokenecon.analysis.findings.Finding` (value, interval kind, scope, tables, section).
 
-    ``key`` defaults to the finding's own key, so two reports showing one figure record one key."""
+    ``key`` defaults to the finding's record key, so two reports showing one figure record one key."""
     path = os.environ.get(RECORDS_ENV)
     if path:
-        entry = {"key": key or f.key, **_jsonable(f.record()), "finding": f.key}
+        entry = {"key": key or f.record_key, **_jsonable(f.record()), "finding": f.record_key}
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, sort_keys=True) + "\n")
 
@@ -64,31 +64,90 @@ def takeaway(text: str) -> None:
     md(f"**{text}**")
 
 
-def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str = "{:,.3g}") -> None:
-    """Display a DataFrame as HTML with a fixed element id (pandas Styler ids are random otherwise)."""
+def csv_data_uri(df) -> str:
+    """``df`` as a ``data:text/csv`` URI (UTF-8, base64; index kept only when it is named)."""
+    import base64
+
+    keep_index = any(n is not None for n in df.index.names)
+    text = df.to_csv(index=keep_index, lineterminator="\n")
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return s[:60].strip("-") or "data"
+
+
+def download_link(df, name: str, *, text: str = "Download the data (CSV)") -> str:
+    """A small self-contained link (a ``data:`` URI, so a mailed file keeps it) that saves ``df`` as CSV.
+
+    ``data-columns`` lists the CSV's header, so a test can check the file against what the page shows."""
+    import html as _html
+
+    if df is None or not hasattr(df, "to_csv"):
+        raise ValueError(f"download_link(df=...): expected a pandas DataFrame, got {type(df).__name__}")
+    keep_index = any(n is not None for n in df.index.names)
+    cols = [str(n) for n in df.index.names] if keep_index else []
+    cols += [str(c) for c in df.columns]
+    fname = _slug(name) + ".csv"
+    return (f'<p class="tokenecon-download"><a download="{_html.escape(fname)}" href="{csv_data_uri(df)}" '
+            f"data-columns='{_html.escape(json.dumps(cols, ensure_ascii=False))}'>{_html.escape(text)}</a></p>")
+
+
+_EXPONENT = __import__("re").compile(r"\d[eE][+-]?\d")
+
+
+def _cell_formatter(floatfmt: str | None):
+    from tokenecon.report import fmt
+
+    if floatfmt is None:
+        return fmt.cell
+
+    def f(x):
+        try:
+            t = floatfmt.format(x)
+        except (TypeError, ValueError):
+            return fmt.cell(x)
+        return fmt.cell(x) if _EXPONENT.search(t) else t  # never scientific notation
+
+    return f
+
+
+def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str | None = None,
+               data=True, filename: str | None = None) -> None:
+    """Display a DataFrame as HTML with a fixed element id (pandas Styler ids are random otherwise).
+
+    Numbers use :func:`tokenecon.report.fmt.cell` (thousands separators, 3 significant figures, never
+    scientific notation) unless ``floatfmt`` is given (a format that would print an exponent falls back
+    to the same rule). The table sits in a box that scrolls sideways on a narrow screen, and a
+    "Download the data (CSV)" link carries ``data`` (default: ``df`` itself, unformatted; ``False``:
+    no link) in the page. ``filename`` names the CSV (default: the caption, else ``uuid``)."""
     from IPython.display import HTML, display
 
-    sty = df.style.set_uuid(uuid).format(floatfmt, subset=df.select_dtypes("number").columns)
+    cols = df.select_dtypes("number").columns
+    sty = df.style.set_uuid(uuid).format(_cell_formatter(floatfmt), subset=cols)
     if caption:
         sty = sty.set_caption(caption)
-    display(HTML(sty.hide(axis="index").to_html()))
+    out = '<div class="tokenecon-table">' + sty.hide(axis="index").to_html() + "</div>"
+    if data is not False and data is not None:
+        frame = df if data is True else data
+        out += download_link(frame, filename or caption or uuid)
+    display(HTML(out))
 
 
 def fmt_num(x: float, sig: int = 3) -> str:
-    """Human format with thousands separators and ``sig`` significant figures: 8.74e12 -> '8.74 trillion'."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    ax = abs(x)
-    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if ax >= scale:
-            return f"{x / scale:.{sig}g}{word}"
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{sig}g}"
+    """Human format with thousands separators and ``sig`` significant figures: 8.74e12 -> '8.74 trillion'.
+
+    Kept for the notebooks; the rule lives in :func:`tokenecon.report.fmt.number`."""
+    from tokenecon.report import fmt
+
+    return fmt.number(x, sig)
 
 
 def fmt_pct(x: float, digits: int = 1) -> str:
-    """0.613 -> '61.3%'."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    return f"{100 * x:.{digits}f}%"
+    """0.613 -> '61.3%' (see :func:`tokenecon.report.fmt.pct`)."""
+    from tokenecon.report import fmt
+
+    return fmt.pct(x, digits)

@@ -1,0 +1,212 @@
+"""Tokens against Bitcoin mining: the figures the Bitcoin report, the fact-check and the landing page share.
+
+One definition each (see :mod:`tokenecon.analysis.findings`):
+
+* China's mining at its peak: the peak year of China's mining in the CBECI Mining Map (2020), its energy and
+  revenue per kWh from the package's own CBECI rebuild over the map months (the research note's worked
+  example, on CBECI's published energy, is a reproduction check with its own key);
+* all miners in the latest complete year ("today" in the article's sense);
+* how many times more a kWh earns serving Chinese-model tokens (article week, that week's list prices) than
+  mining: **against all miners in the latest year** is the headline (the article speaks of today); against
+  China's miners at their peak is the like-for-like comparison of Chinese electricity, under its own key;
+* the agreement with CBECI, split into years the rebuild computes independently and years where it uses
+  CBECI's own basket efficiency (agreement there is by construction).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from tokenecon import data
+from tokenecon.analysis import electricity
+from tokenecon.analysis.findings import Finding, Scope, finding, week_words
+from tokenecon.estimate import BOUNDS, Estimate
+from tokenecon.model import bitcoin as btc
+
+_BTC_TABLES = ("btc_network_daily", "btc_mining_hardware", "cbeci_energy_monthly", "cbeci_country_hashrate_monthly")
+_ENERGY_WORDS = ("bounds at the package's upper and lower CBECI-style energy estimates; electricity at CBECI's "
+                 f"{btc.CBECI_ELECTRICITY_USD_PER_KWH} USD/kWh, PUE {btc.PUE_BEST}")
+
+
+def latest_year() -> int:
+    """The latest complete year of Bitcoin network data."""
+    return max(btc.available_years())
+
+
+PRICE, PUE = btc.CBECI_ELECTRICITY_USD_PER_KWH, btc.PUE_BEST
+
+
+def _variant(price: float, pue: float, **tokens) -> str:
+    """Record-key variant of a figure computed away from the canonical inputs (CBECI's price and PUE, article week)."""
+    parts = [] if (price, pue) == (PRICE, PUE) else [f"{price:g} USD/kWh, PUE {pue:g}"]
+    defaults = {"week": electricity.ARTICLE_WEEK, "scenario": electricity.SCENARIO, "draws": electricity.DRAWS,
+                "seed": electricity.SEED}
+    parts += [f"{k} {v}" for k, v in tokens.items() if v != defaults[k]]
+    return "; ".join(parts)
+
+
+@lru_cache(maxsize=None)
+def _china_years(price: float = PRICE, pue: float = PUE) -> dict:
+    monthly = btc.monthly_energy(price, pue)
+    years = sorted({m.year for m in monthly.index[monthly["china_share"].notna()]})
+    return {y: btc.china_mining(y, monthly=monthly) for y in years}
+
+
+def china_peak_year(price: float = PRICE, pue: float = PUE) -> int:
+    """The year China's miners used most electricity in the Mining Map data (2020)."""
+    c = _china_years(price, pue)
+    return max(c, key=lambda y: c[y].twh.central)
+
+
+def _bounds(e: Estimate, unit: str) -> Estimate:
+    return Estimate(e.low, e.central, e.high, unit, BOUNDS)
+
+
+def _china_scope(year: int, months: int) -> Scope:
+    return Scope("China's Bitcoin miners", f"{year} ({months} Mining Map months)", "", _ENERGY_WORDS)
+
+
+@finding("china_mining_peak_twh")
+def china_mining_peak_twh(price: float = PRICE, pue: float = PUE) -> Finding:
+    y = china_peak_year(price, pue)
+    c = _china_years(price, pue)[y]
+    return Finding("china_mining_peak_twh", "electricity used by China's Bitcoin miners in their peak year",
+                   _bounds(c.twh, "TWh"), "TWh", _china_scope(y, c.months_covered), _BTC_TABLES,
+                   "bitcoin_vs_tokens#how-much-electricity-against-how-much-value", extra={"year": y, "mining": c},
+                   variant=_variant(price, pue))
+
+
+@finding("china_mining_peak_revenue_usd_per_kwh")
+def china_mining_peak_revenue_usd_per_kwh(price: float = PRICE, pue: float = PUE) -> Finding:
+    y = china_peak_year(price, pue)
+    c = _china_years(price, pue)[y]
+    return Finding("china_mining_peak_revenue_usd_per_kwh", "revenue per kWh of China's Bitcoin miners in their peak year",
+                   _bounds(c.revenue_usd_per_kwh, "USD per kWh"), "USD per kWh", _china_scope(y, c.months_covered),
+                   _BTC_TABLES, "bitcoin_vs_tokens#revenue-per-kwh-from-bitcoin-and-from-tokens", extra={"year": y},
+                   variant=_variant(price, pue))
+
+
+@finding("china_mining_2020_revenue_usd_per_kwh_cbeci_energy")
+def china_mining_2020_revenue_cbeci_energy() -> Finding:
+    """The research note's worked example: China's 2020 revenue per kWh on CBECI's published energy (a check)."""
+    c = btc.china_mining(2020, energy="cbeci")
+    return Finding("china_mining_2020_revenue_usd_per_kwh_cbeci_energy",
+                   "China's miners' 2020 revenue per kWh on CBECI's published energy (reproduction check)",
+                   _bounds(c.revenue_usd_per_kwh, "USD per kWh"), "USD per kWh",
+                   Scope("China's Bitcoin miners", f"2020 ({c.months_covered} Mining Map months)", "",
+                         "CBECI's published lower, best and upper energy"), _BTC_TABLES,
+                   "bitcoin_vs_tokens#revenue-per-kwh-from-bitcoin-and-from-tokens", extra={"mining": c})
+
+
+@finding("btc_revenue_usd_per_kwh_latest")
+def btc_revenue_usd_per_kwh_latest(year: int | None = None, price: float = PRICE, pue: float = PUE) -> Finding:
+    """All miners' revenue per kWh in the latest complete year ("today"), or in ``year``."""
+    y = latest_year() if year is None else int(year)
+    e = btc.bitcoin_revenue_per_kwh(y, "network", price, pue)
+    return Finding("btc_revenue_usd_per_kwh_latest", "revenue per kWh of Bitcoin mining, all miners",
+                   _bounds(e, "USD per kWh"), "USD per kWh", Scope("all Bitcoin miners", str(y), "", _ENERGY_WORDS),
+                   _BTC_TABLES, "bitcoin_vs_tokens#revenue-per-kwh-from-bitcoin-and-from-tokens", extra={"year": y},
+                   variant="; ".join(v for v in ("" if y == latest_year() else str(y), _variant(price, pue)) if v))
+
+
+def _ratio(key: str, label: str, btc_finding: Finding, price: float, pue: float, **tokens) -> Finding:
+    tok = electricity.token_revenue_usd_per_kwh(**tokens)
+    if not (tok.value.low > 0 and btc_finding.value.low > 0):
+        raise ValueError(f"{key}: revenue per kWh must be > 0 on both sides")
+    r = (tok.value / btc_finding.value).with_unit("times")
+    return Finding(key, label, r, "times",
+                   Scope("OpenRouter tokens against Bitcoin mining",
+                         f"tokens: {tok.scope.period}; mining: {btc_finding.scope.period}", "",
+                         "bounds combine the token interval with the mining bounds (low token with high mining, and "
+                         "the reverse)"),
+                   tok.tables + btc_finding.tables, "bitcoin_vs_tokens#revenue-per-kwh-from-bitcoin-and-from-tokens",
+                   extra={"tokens": tok, "bitcoin": btc_finding}, variant=_variant(price, pue, **tokens))
+
+
+@finding("tokens_vs_bitcoin_revenue_per_kwh")
+def tokens_vs_bitcoin_revenue_per_kwh(week: str = electricity.ARTICLE_WEEK, scenario: str = electricity.SCENARIO,
+                                      draws: int = electricity.DRAWS, seed: int = electricity.SEED,
+                                      price: float = PRICE, pue: float = PUE) -> Finding:
+    """The headline: tokens against all miners in the latest complete year (the article speaks of today)."""
+    b = btc_revenue_usd_per_kwh_latest(None, price, pue)
+    return _ratio("tokens_vs_bitcoin_revenue_per_kwh",
+                  f"times more revenue per kWh from Chinese-model tokens than from Bitcoin mining (all miners, {b.scope.period})",
+                  b, price, pue, week=week, scenario=scenario, draws=draws, seed=seed)
+
+
+@finding("tokens_vs_china_miners_revenue_per_kwh")
+def tokens_vs_china_miners_revenue_per_kwh(week: str = electricity.ARTICLE_WEEK, scenario: str = electricity.SCENARIO,
+                                           draws: int = electricity.DRAWS, seed: int = electricity.SEED,
+                                           price: float = PRICE, pue: float = PUE) -> Finding:
+    """Like for like on Chinese electricity: tokens against China's miners in their peak year."""
+    b = china_mining_peak_revenue_usd_per_kwh(price, pue)
+    return _ratio("tokens_vs_china_miners_revenue_per_kwh",
+                  f"times more revenue per kWh from Chinese-model tokens than China's miners earned in {b.extra['year']}",
+                  b, price, pue, week=week, scenario=scenario, draws=draws, seed=seed)
+
+
+def cbeci_agreement(years) -> pd.DataFrame:
+    """Per year: the rebuild's best guess against CBECI's, and whether the year is independent of CBECI's basket.
+
+    A year is *independent* when no day of it uses CBECI's published basket efficiency (the rebuild's own
+    hardware list covers it); otherwise agreement is partly by construction."""
+    a = btc.annual_energy(list(years))
+    out = pd.DataFrame({"year": a.index.astype(int), "model_twh": a["twh_best"].to_numpy(),
+                        "cbeci_twh": a["cbeci_twh_best"].to_numpy(), "error": a["best_vs_cbeci"].to_numpy(),
+                        "cbeci_basket_share_of_days": a["best_from_cbeci_basket_share"].to_numpy()})
+    out["independent"] = out["cbeci_basket_share_of_days"] == 0
+    return out
+
+
+@finding("cbeci_independent_max_abs_error")
+def cbeci_independent_max_abs_error(first_year: int = 2016, last_year: int = 2024) -> Finding:
+    t = cbeci_agreement(range(first_year, last_year + 1))
+    ind = t[t["independent"]]
+    if ind.empty:
+        raise ValueError(f"years {first_year}-{last_year}: none is independent of CBECI's basket efficiency")
+    err = float(ind["error"].abs().max())
+    span = f"{int(ind['year'].min())}–{int(ind['year'].max())}"
+    return Finding("cbeci_independent_max_abs_error",
+                   "largest gap between the rebuild's best guess and CBECI's, in years computed independently",
+                   Estimate.point(err, "fraction"), "fraction",
+                   Scope("Bitcoin network", span, "", "years whose every day uses the rebuild's own hardware list"),
+                   _BTC_TABLES, "bitcoin_vs_tokens#bitcoin-s-electricity-reproduced", extra={"table": t})
+
+
+def asic_usd_per_kw_by_year() -> pd.Series:
+    """Mean ASIC capital (USD per kW drawn, geometric mid of each price point's range) per year of the price points."""
+    import numpy as np
+
+    capex = btc.capital_usd_per_kw()
+    asic = capex[capex["kind"] == "asic"]
+    mid = np.sqrt(asic["usd_per_kw_low"] * asic["usd_per_kw_high"])
+    return mid.groupby(asic["date"].dt.year).mean()
+
+
+def cost_stacks_share_of_revenue(years, price: float = PRICE, pue: float = PUE, asic_lifetime_years: float = 4.0,
+                                 token_models=btc.CHINESE_TOKEN_MODELS, phase: str = "output",
+                                 scenario: str = electricity.SCENARIO, draws: int = electricity.DRAWS,
+                                 seed: int = electricity.SEED) -> pd.DataFrame:
+    """Shares of revenue (electricity, hardware, other cost, rest) for mining by year and for each priced token model.
+
+    Mining: the year's revenue per kWh against electricity at ``price`` and ASIC capital of the same year written off
+    over ``asic_lifetime_years`` (years without an ASIC price point are left out); the rest covers sites, staff, pool
+    fees and margin. Tokens: the serving model's cost stack of ``phase`` tokens against their list price."""
+    annual = btc.annual_energy(list(years), price, pue)
+    asic = asic_usd_per_kw_by_year()
+    rows = []
+    for y in [y for y in years if y in asic.index]:
+        s = btc.mining_cost_stack_per_kwh(float(annual.loc[y, "revenue_usd_per_kwh"]), price, float(asic[y]),
+                                          asic_lifetime_years, pue)
+        rows.append({"activity": f"Bitcoin {y}", "kind": "mining", "electricity": s["electricity"] / s["revenue"],
+                     "hardware": s["hardware"] / s["revenue"], "other cost": 0.0,
+                     "rest (margin, unmodelled)": s["rest"] / s["revenue"]})
+    tokens = btc.token_cost_per_mtok(tuple(token_models), phase=phase, scenario=scenario, seed=seed, draws=draws)
+    for r in tokens.dropna(subset=["list_price_usd_per_mtok"]).itertuples():
+        rev = r.list_price_usd_per_mtok
+        rows.append({"activity": r.model, "kind": "tokens", "electricity": r.electricity_usd_per_mtok / rev,
+                     "hardware": r.capex_usd_per_mtok / rev, "other cost": r.other_usd_per_mtok / rev,
+                     "rest (margin, unmodelled)": (rev - r.cost_usd_per_mtok) / rev})
+    return pd.DataFrame(rows)
