@@ -276,8 +276,9 @@ WEEKLY = Table(
 #: Provenance of rows added by `tokenecon data fetch` (empty on rows of the committed base).
 DAILY_PROVENANCE = ("retrieved_at", "as_of", "endpoint")
 SRC_DAILY_API = Source(
-    title="OpenRouter Data API rankings-daily, fetched by `tokenecon data fetch` (raw snapshots kept outside git)",
-    retrieved="per row (column retrieved_at)",
+    title=("OpenRouter Data API rankings-daily, fetched by `tokenecon data fetch` (raw snapshots kept outside git; "
+           "each fetched row's own retrieval time is in column retrieved_at; documentation read on the date given)"),
+    retrieved="2026-12-01",
     licence=CC_BY,
     url="https://openrouter.ai/api/v1/datasets/rankings-daily",
 )
