@@ -259,127 +259,16 @@ def find_claim(claims: pd.DataFrame, contains: str) -> pd.Series:
 
 # --------------------------------------------------------------------------- place of inference
 
-#: Classes of inference location from a provider's published headquarters and datacentre countries.
-LOCATION_CLASSES = {
-    "china_declared": "datacentres listed, all in CN",
-    "china_likely": "headquartered in CN, no datacentre published (domestic cloud)",
-    "china_partly": "datacentres listed in CN and elsewhere (split unknown)",
-    "china_possible": "no headquarters or datacentre published, but the endpoint of a Chinese lab",
-    "outside": "datacentres listed outside CN, or non-CN headquarters and none listed",
-    "unknown": "no location published, not a Chinese lab's endpoint",
-}
-
-
-def provider_location(providers: pd.DataFrame, labs: pd.DataFrame) -> pd.DataFrame:
-    """Classify each inference provider by where its tokens are computed (see :data:`LOCATION_CLASSES`).
-
-    Adds ``location_class`` and ``china_fraction_central`` (1 for declared/likely China, 1/k for a list of
-    k countries that includes CN, 0 otherwise).
-    """
-    lab_bloc = labs.set_index("author")["bloc"]
-    fp = providers["first_party_author"]
-    unknown = sorted(set(fp.dropna()) - set(lab_bloc.index))
-    if unknown:
-        raise ValueError(f"openrouter_provider_tokens_24h: first_party_author(s) {unknown} not in the labs table")
-    out = providers.copy()
-    cls, frac = [], []
-    for hq, dcs, author in zip(out["hq_country"], out["datacentre_countries"], fp):
-        dc = [] if dcs is None or (isinstance(dcs, float) and np.isnan(dcs)) else str(dcs).split("|")
-        hq = None if hq is None or (isinstance(hq, float) and np.isnan(hq)) else hq
-        chinese_lab = isinstance(author, str) and lab_bloc.get(author) == "china"
-        if dc and set(dc) == {"CN"}:
-            c, f = "china_declared", 1.0
-        elif dc and "CN" in dc:
-            c, f = "china_partly", 1.0 / len(dc)
-        elif dc:
-            c, f = "outside", 0.0
-        elif hq == "CN":
-            c, f = "china_likely", 1.0
-        elif hq is not None:
-            c, f = "outside", 0.0
-        elif chinese_lab:
-            c, f = "china_possible", 0.0
-        else:
-            c, f = "unknown", 0.0
-        cls.append(c)
-        frac.append(f)
-    out["location_class"] = cls
-    out["china_fraction_central"] = frac
-    return out
-
-
-@dataclass(frozen=True)
-class InferencePlace:
-    china_tokens: Estimate            # tokens computed in China in the provider window
-    chinese_model_tokens: Estimate    # tokens of Chinese-lab models in the same window
-    china_computed_share: Estimate    # share of Chinese-model tokens computed in China
-    hq_based_share: float             # what assuming "CN headquarters = computed in China" would give
-    platform_tokens: int
-    by_class: pd.DataFrame
-    providers: pd.DataFrame           # provider table with location_class and china_fraction_central
-    high_if_unknown_in_china: float   # share if every provider with no published location were in China
-
-
-def china_computed_share(providers: pd.DataFrame, labs: pd.DataFrame, china_platform_share: Estimate) -> InferencePlace:
-    """Share of Chinese-model tokens computed in China, from the provider table, with bounds.
-
-    Numerator (tokens computed in China): low = declared + likely China; central adds the CN fraction of
-    providers listing CN among several countries; high adds those providers in full and Chinese labs' own
-    endpoints whose location is unpublished. It assumes tokens computed in China are Chinese-model tokens
-    (true for the domestic clouds here; if not, the share is lower still).
-
-    Denominator (Chinese-model tokens in the same 24 h): the provider window's platform total times
-    ``china_platform_share`` (an Estimate, e.g. from rankings-daily, low = known Chinese models, high = plus
-    the unknown ``other`` row). Low share = low numerator / high denominator and vice versa.
-    """
-    if not 0 <= china_platform_share.low <= china_platform_share.high <= 1:
-        raise ValueError(f"china_platform_share {china_platform_share}: expected fractions in 0..1")
-    p = provider_location(providers, labs)
-    tok = p["last_24h_tokens"].astype(float)
-    total = float(tok.sum())
-    by = p.groupby("location_class")["last_24h_tokens"].sum()
-    get = lambda c: float(by.get(c, 0))  # noqa: E731
-    low = get("china_declared") + get("china_likely")
-    central = low + float((tok * p["china_fraction_central"]).where(p["location_class"] == "china_partly", 0).sum())
-    high = low + get("china_partly") + get("china_possible")
-    num = Estimate(low, central, high, "tokens")
-    den = Estimate(total * china_platform_share.low, total * china_platform_share.central, total * china_platform_share.high, "tokens")
-    if den.low <= 0:
-        raise ValueError("china_platform_share: the low bound is zero, so the share of Chinese-model tokens is undefined")
-    share = Estimate(min(num.low / den.high, 1.0), min(num.central / den.central, 1.0), min(num.high / den.low, 1.0), "fraction")
-    hq = float(tok[p["hq_country"] == "CN"].sum()) / den.central
-    table = (
-        p.groupby("location_class")
-        .agg(providers=("provider_slug", lambda s: ", ".join(s)), tokens=("last_24h_tokens", "sum"))
-        .reset_index()
-    )
-    table["platform_share"] = table["tokens"] / total
-    table["meaning"] = table["location_class"].map(LOCATION_CLASSES)
-    wide = min((high + get("unknown")) / den.low, 1.0)
-    return InferencePlace(num, den, share, min(hq, 1.0), int(total), table.sort_values("tokens", ascending=False).reset_index(drop=True),
-                          p, wide)
-
-
-def china_located_kwh_per_mtok(place: InferencePlace, author_kwh: dict[str, Estimate], fallback: Estimate) -> tuple[Estimate, pd.DataFrame]:
-    """Energy per million tokens of the tokens computed in China, weighted by provider.
-
-    A provider that is a lab's own endpoint (``first_party_author``) gets that lab's model mix
-    (``author_kwh[author]``); other providers (domestic clouds hosting many labs' models) and labs the energy
-    model does not cover get ``fallback`` (e.g. the mix of all Chinese-model tokens). Weights are the central
-    China-located tokens of each provider.
-    """
-    p = place.providers
-    p = p[p["china_fraction_central"] > 0].copy()
-    if p.empty:
-        raise ValueError("no provider is located in China in the provider table; nothing to weight")
-    p["china_tokens"] = p["last_24h_tokens"].astype(float) * p["china_fraction_central"]
-    used = [author_kwh.get(a, fallback) if isinstance(a, str) else fallback for a in p["first_party_author"]]
-    p["energy_basis"] = [a if isinstance(a, str) and a in author_kwh else "all Chinese-model mix" for a in p["first_party_author"]]
-    p["kwh_per_mtok"] = [e.central for e in used]
-    w = p["china_tokens"] / p["china_tokens"].sum()
-    est = Estimate(float((w * [e.low for e in used]).sum()), float((w * p["kwh_per_mtok"]).sum()),
-                   float((w * [e.high for e in used]).sum()), "kWh per million tokens")
-    return est, p[["provider_slug", "location_class", "china_tokens", "energy_basis", "kwh_per_mtok"]].reset_index(drop=True)
+# The place-of-inference rule, its readings and the share computed in China live in analysis/place.py;
+# re-exported here so existing callers (share.china_computed_share, ...) keep working.
+from tokenecon.analysis.place import (  # noqa: E402,F401
+    LOCATION_CLASSES,
+    PLACE_RULE,
+    InferencePlace,
+    china_computed_share,
+    china_located_kwh_per_mtok,
+    provider_location,
+)
 
 
 # --------------------------------------------------------------------------- energy and carbon
