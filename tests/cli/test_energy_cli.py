@@ -128,6 +128,12 @@ def test_probe_regime_reproduces_the_measured_h200_points(capsys, batch, context
     assert o["j_per_token"] == pytest.approx(row.j_per_token, rel=0.25)  # the probe target
 
 
-def test_probe_regime_exists_only_for_the_h200(capsys):
-    rc, _, err = _run(BASE + ["--regime", "probe"], capsys)
-    assert rc == 2 and "--regime probe" in err and "H200 only" in err
+def test_probe_regime_on_a_chip_never_probed_states_the_assumption(capsys):
+    from tokenecon.model import efficiency
+
+    rc, out, _ = _run(["--model", "llama-3.1-8b", "--hardware", "H100", "--batch", "64", "--context", "1024",
+                       "--regime", "probe", "--format", "json"], capsys)
+    o = json.loads(out)
+    probe = efficiency.calibrated("H200", regime="probe")
+    assert rc == 0 and o["regime"] == "probe" and "never probed" in o["efficiency_basis"]
+    assert o["efficiency"]["flop_util"] == probe.flop_util and o["efficiency"]["bw_util"] == probe.bw_util

@@ -178,6 +178,8 @@ def test_serving_fit_stores_only_identified_parameters(tables, gpu):
     tied = [p for p in cal.ALL_PARAMS if p not in fitted]
     assert "bw_util" in tied and all(f"{p} (probe)" in stored["tied_parameters"] for p in tied)
     probe = efficiency.calibrated("H200", regime="probe")
-    tied_moves = _log_residual_jacobian(w, eff, ("bw_util",))
-    assert np.linalg.norm(tied_moves) < 0.1 * np.linalg.norm(jac, axis=0).min()
+    # freeing the tied bandwidth utilisation buys almost nothing: under 1% of the loss (0.5% on the H100 runs,
+    # a millionth on the B200's, where freeing it also makes its value depend on the BLAS kernel)
+    freed = cal.fit(w, fitted + ("bw_util",), base=eff)
+    assert cal.loss(w, freed) > 0.99 * best
     assert eff.bw_util == probe.bw_util

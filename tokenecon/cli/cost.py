@@ -29,7 +29,16 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--country", default="CN", help="country or region code from electricity_prices (e.g. CN, US, CN-WEST-HUB)")
     p.add_argument("--scenario", default="reference", help=f"serving scenario: {', '.join(SCENARIOS)}")
     p.add_argument("--phase", default=None, help="output, input or cached_input (default: input and output)")
-    p.add_argument("--batch", type=int, default=None, help="concurrent sequences per model instance (>= 1; default 128 per GPU)")
+    p.add_argument("--batch", type=int, default=None,
+                   help="concurrent sequences per model instance (>= 1; default: the largest feasible batch meeting "
+                        "the scenario's per-user speed)")
+    p.add_argument("--user-tokens-per-s", type=float, default=None,
+                   help="per-user output speed, tokens/s per user (> 0); fixes the operating point (default: the "
+                        "scenario's 21, drawn between 18 and 25)")
+    p.add_argument("--data-parallel", type=int, default=None,
+                   help="attention data-parallel replicas (1..n-gpus; default: the better of 1 and n-gpus for MoE)")
+    p.add_argument("--mtp-acceptance", type=float, default=None,
+                   help="multi-token prediction: acceptance of one draft token per step, in [0, 1] (default 0)")
     p.add_argument("--context", type=int, default=None, help="context length in tokens (>= 0; default 2048)")
     p.add_argument("--precision", default=None, help="weight precision (bf16, fp8, int4, mxfp4; default: the model's)")
     p.add_argument("--n-gpus", type=int, default=None, help="GPUs per model instance (default: fewest that hold the weights)")
@@ -79,7 +88,9 @@ def compute(args) -> dict:
             args.model, phase=ph, scenario=args.scenario, country=args.country, hardware=args.hardware,
             batch=args.batch, context=args.context, precision=args.precision, n_gpus=args.n_gpus,
             utilisation=args.utilisation, pue=args.pue, electricity_usd_per_kwh=args.electricity_usd_per_kwh,
-            gpu_price_usd=args.gpu_price_usd, life_years=args.life_years)
+            gpu_price_usd=args.gpu_price_usd, life_years=args.life_years,
+            user_tokens_per_s=getattr(args, "user_tokens_per_s", None), data_parallel=getattr(args, "data_parallel", None),
+            mtp_acceptance=getattr(args, "mtp_acceptance", None) or 0.0)
         res = serving.simulate(case, draws=args.draws, seed=args.seed)
         if not out:
             out.update({
@@ -95,6 +106,11 @@ def compute(args) -> dict:
         d["tokens_per_second_per_gpu"] = case.point.tokens_per_second_per_gpu
         d["gpu_power_w"] = case.point.gpu_power_w
         d["bound"] = case.bound
+        d["user_tokens_per_s"] = case.user_tokens_per_s
+        d["user_tokens_per_s_drawn"] = list(case.point.interactivity) if case.point.interactivity else None
+        d["limited_by"] = case.limited_by
+        d["data_parallel"] = case.data_parallel
+        d["max_feasible_batch"] = case.max_memory_batch or None
         price = serving.list_price_usd_per_mtok(case.model, ph)
         d["list_price_usd_per_mtok"] = price
         if price:
@@ -113,7 +129,12 @@ def _text(o: dict) -> str:
              f"({o['draws']} draws, seed {o['seed']}; median [90% interval])"]
     fmt = lambda q, f="{:.4f}": f"{f.format(q['median'])} [{f.format(q['low'])}-{f.format(q['high'])}]"  # noqa: E731
     for ph, d in o["phases"].items():
-        lines.append(f"  {ph} tokens (batch {d['batch']}, {d['tokens_per_second_per_gpu']:,.0f} tok/s per GPU, "
+        speed = ""
+        if d.get("user_tokens_per_s"):
+            drawn = d.get("user_tokens_per_s_drawn")
+            speed = (f", {d['user_tokens_per_s']:g} tokens/s per user"
+                     + (f" (drawn {drawn[0]:g}-{drawn[2]:g})" if drawn else "") + f", {d['limited_by']}-limited")
+        lines.append(f"  {ph} tokens (batch {d['batch']:,}{speed}, {d['tokens_per_second_per_gpu']:,.0f} tok/s per GPU, "
                      f"{d['gpu_power_w']:.0f} W per GPU, {d['bound']}-bound):")
         lines.append(f"    total        {fmt(d['total_usd_per_mtok'])} USD per M tokens")
         lines.append(f"    capex        {fmt(d['capex_usd_per_mtok'])}")

@@ -23,13 +23,34 @@ def check_options(checks: Iterable[tuple[str, object, Callable[[float], bool], s
 
 
 def serving_point_checks(args) -> list[tuple]:
-    """The checks both subcommands make on the serving point: --batch, --context, --n-gpus, --pue."""
-    return [
+    """The checks both subcommands make on the serving point: --batch, --context, --n-gpus, --pue,
+    --user-tokens-per-s, --data-parallel, --mtp-acceptance (the last three only where the parser has them)."""
+    extra = [
+        ("--user-tokens-per-s", getattr(args, "user_tokens_per_s", None), lambda v: v > 0,
+         "a per-user speed > 0 (output tokens per second per user)"),
+        ("--data-parallel", getattr(args, "data_parallel", None), lambda v: v >= 1, "an integer >= 1"),
+        ("--mtp-acceptance", getattr(args, "mtp_acceptance", None), lambda v: 0 <= v <= 1, "a fraction in [0, 1]"),
+    ]
+    if getattr(args, "user_tokens_per_s", None) is not None and getattr(args, "batch", None) is not None:
+        raise ValueError("--batch, --user-tokens-per-s: give one (the per-user speed chooses the batch)")
+    return extra + [
         ("--batch", args.batch, lambda v: v >= 1, "an integer >= 1"),
         ("--context", args.context, lambda v: v >= 0, "an integer >= 0"),
         ("--n-gpus", args.n_gpus, lambda v: v >= 1, "an integer >= 1"),
         ("--pue", args.pue, lambda v: v >= 1, "a number >= 1"),
     ]
+
+
+#: Library parameter names and the command-line options that set them (for error messages).
+PARAMETER_OPTIONS = {"user_tokens_per_s": "--user-tokens-per-s", "batch": "--batch", "n_gpus": "--n-gpus",
+                     "context": "--context", "data_parallel": "--data-parallel", "mtp_acceptance": "--mtp-acceptance",
+                     "precision": "--precision", "batch, user_tokens_per_s": "--batch, --user-tokens-per-s"}
+
+
+def as_option_message(message: str) -> str:
+    """A library error ``"n_gpus: ..."`` said with the option that sets it (``"--n-gpus: ..."``)."""
+    head, sep, rest = str(message).partition(": ")
+    return f"{PARAMETER_OPTIONS[head]}: {rest}" if sep and head in PARAMETER_OPTIONS else str(message)
 
 
 def register(subparsers, name: str, *, help: str, doc: str | None,
@@ -46,7 +67,7 @@ def run_reporting_errors(compute: Callable, args, render: Callable[[dict], str])
     try:
         out = compute(args)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {as_option_message(str(exc))}", file=sys.stderr)
         return 2
     print(render(out))
     return 0

@@ -4,8 +4,9 @@ Two regimes are fitted separately:
 
 * ``probe`` — the H200 probe's decode proxy (CUDA graphs, no serving engine): five factors
   (flop_util, bw_util, step_overhead_s, flop_energy_factor, byte_energy_factor) on 11 points.
-* ``serving`` — the ML.ENERGY v3 vLLM runs, per GPU type (H100, B200): flop_util, busy_power_w and
-  moe_layer_overhead_s. bw_util, step_overhead_s and the energy-per-FLOP/byte factors are *tied* to the
+* ``serving`` — the ML.ENERGY v3 vLLM runs, per GPU type (H100, B200): flop_util, busy_power_w,
+  moe_layer_overhead_s and seq_overhead_s (the per-sequence time that makes throughput saturate at
+  large batch). bw_util, step_overhead_s and the energy-per-FLOP/byte factors are *tied* to the
   probe fit: on the serving runs, steps are bound by compute or by the power budget almost everywhere,
   so the data do not identify the achieved bandwidth or a fixed step time (fitted freely, bw_util
   landed on 0.84 or 0.99 for the H100 depending on the CPU's BLAS kernel while predictions moved by
@@ -48,7 +49,7 @@ PREFILL_CHUNK_TOKENS = 2048.0
 
 
 PROBE_PARAMS = ("flop_util", "bw_util", "step_overhead_s", "flop_energy_factor", "byte_energy_factor")
-SERVING_PARAMS = ("flop_util", "busy_power_w", "moe_layer_overhead_s")
+SERVING_PARAMS = ("flop_util", "busy_power_w", "moe_layer_overhead_s", "seq_overhead_s")
 #: Serving-regime factors never identified by the ML.ENERGY runs, carried over from the probe fit.
 TIED_TO_PROBE = ("bw_util", "step_overhead_s", "flop_energy_factor", "byte_energy_factor")
 #: A candidate serving factor counts as identified when tying it to the probe's value raises the fit's
@@ -58,12 +59,13 @@ IDENTIFIED_MIN_LOSS_RISE = 1e-4
 #: Significant digits stored: the factors move in the 8th digit between BLAS kernels; three digits is
 #: far below their real uncertainty and far above that noise.
 STORED_DIGITS = 3
-ALL_PARAMS = PROBE_PARAMS + ("busy_power_w", "moe_layer_overhead_s")
+ALL_PARAMS = PROBE_PARAMS + ("busy_power_w", "moe_layer_overhead_s", "seq_overhead_s")
 _BOUNDS = {"flop_util": (0.02, 1.0), "bw_util": (0.02, 1.0), "step_overhead_s": (0.0, 0.2),
            "flop_energy_factor": (0.2, 5.0), "byte_energy_factor": (0.2, 5.0), "busy_power_w": (0.0, 1000.0),
-           "moe_layer_overhead_s": (0.0, 0.01)}
+           "moe_layer_overhead_s": (0.0, 0.01), "seq_overhead_s": (0.0, 1e-3)}
 _START = {"flop_util": 0.5, "bw_util": 0.7, "step_overhead_s": 0.002, "flop_energy_factor": 1.0,
-          "byte_energy_factor": 1.0, "busy_power_w": 100.0, "moe_layer_overhead_s": 1e-4}
+          "byte_energy_factor": 1.0, "busy_power_w": 100.0, "moe_layer_overhead_s": 1e-4,
+          "seq_overhead_s": 1e-5}
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class _Work:
     measured: np.ndarray
     tokens_per_s: np.ndarray
     model: np.ndarray
+    pre_seqs: np.ndarray | None = None  # prompts per prefill step
+    batch: np.ndarray | None = None  # sequences per decode step (the measured batch)
+    dp: np.ndarray | None = None  # data-parallel replicas (each schedules its own sequences)
 
 
 def _hardware_map(hardware: pd.DataFrame, probe: pd.DataFrame) -> dict:
@@ -100,6 +105,7 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
     dec = [np.zeros(k) for _ in range(3)]
     pre = [np.ones(k), np.zeros(k), np.zeros(k)]
     in_per_out = np.zeros(k)
+    pre_seqs = np.ones(k)
     n, moe, peak, bw, tdp, idle, jf, jb = (np.zeros(k) for _ in range(8))
     for i, (_, r) in enumerate(meas.reset_index(drop=True).iterrows()):
         shape = en.shape_from_row(mrows[r["model"]], r["precision"])
@@ -113,6 +119,7 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
             ctx = inp + out / 2.0
             in_per_out[i] = inp / out
             pb = max(PREFILL_CHUNK_TOKENS / inp, 1.0)
+            pre_seqs[i] = pb
             t, f, by = en.step_work(shape, batch=pb, context=inp, phase="prefill", data_parallel=int(r["data_parallel"]))
             pre[0][i], pre[1][i], pre[2][i] = float(t), float(f), float(by)
         t, f, by = en.step_work(shape, batch=b, context=ctx, phase="decode", data_parallel=int(r["data_parallel"]))
@@ -124,7 +131,8 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
         jf[i] = h.j_per_flop * h.peak_flops_bf16 / peak[i]
         jb[i] = h.j_per_byte
     return _Work(tuple(dec), tuple(pre), in_per_out, n, moe, peak, bw, tdp, idle, jf, jb,
-                 meas["j_per_token"].to_numpy(float), meas["tokens_per_s"].to_numpy(float), meas["model"].to_numpy())
+                 meas["j_per_token"].to_numpy(float), meas["tokens_per_s"].to_numpy(float), meas["model"].to_numpy(),
+                 pre_seqs, np.maximum(meas["batch"].to_numpy(float), 1.0), meas["data_parallel"].to_numpy(float))
 
 
 def predict(work: _Work, eff: Efficiency, rows=slice(None), throughput: bool = False):
@@ -135,13 +143,13 @@ def predict(work: _Work, eff: Efficiency, rows=slice(None), throughput: bool = F
               idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
               n_moe_layers=work.moe_layers[rows])
     tok, f, by = (a[rows] for a in work.dec)
-    t_dec, e_dec, _, _ = en.step_time_energy(tok, f, by, **kw)
+    t_dec, e_dec, _, _ = en.step_time_energy(tok, f, by, sequences=tok / work.dp[rows], **kw)
     j = e_dec / tok
     s_per_tok = t_dec / tok
     ipo = work.in_per_out[rows]
     if np.any(ipo > 0):
         ptok, pf, pby = (a[rows] for a in work.pre)
-        t_pre, e_pre, _, _ = en.step_time_energy(ptok, pf, pby, **kw)
+        t_pre, e_pre, _, _ = en.step_time_energy(ptok, pf, pby, sequences=work.pre_seqs[rows], **kw)
         j = j + ipo * e_pre / ptok
         s_per_tok = s_per_tok + ipo * t_pre / ptok
     return (j, 1.0 / s_per_tok) if throughput else j

@@ -25,7 +25,10 @@ class Efficiency:
     probe's GEMM / copy microbenchmarks; busy_power_w: power per GPU above idle drawn whenever a step
     runs, whatever its FLOPs and bytes (clocks up, schedulers, host-side waits with the GPU awake);
     moe_layer_overhead_s: extra time per MoE layer per step (routing, token permutation, grouped-GEMM
-    launches), so a step's fixed time is step_overhead_s + moe_layer_overhead_s × MoE layers.
+    launches), so a step's fixed time is step_overhead_s + moe_layer_overhead_s × MoE layers;
+    seq_overhead_s: time per sequence in the step (the serving engine's per-request work each step:
+    scheduling, input preparation, sampling, detokenisation, and for MoE the token dispatch), which
+    grows with the batch and makes throughput saturate at 1/seq_overhead_s sequence-steps per second.
     Fields may be floats or arrays (Monte Carlo draws).
     """
 
@@ -36,6 +39,7 @@ class Efficiency:
     byte_energy_factor: float = 1.0
     busy_power_w: float = 0.0
     moe_layer_overhead_s: float = 0.0
+    seq_overhead_s: float = 0.0
 
 
 #: Ideal kernels: the probe's achieved GEMM and copy rates relative to the H200's peak, no overhead.
@@ -78,7 +82,8 @@ def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
     """The stored calibrated factors for ``hardware`` (serving: via :data:`SERVING_FIT_FOR`).
 
     regime "serving" (vLLM-like production serving, the default for cost and energy estimates) or "probe"
-    (ideal CUDA-graph kernels, H200 only). Falls back to :data:`PRIOR_EFFICIENCY` only if the
+    (ideal CUDA-graph kernels fitted on the H200 probe, applied to any chip with that chip's own peaks,
+    bandwidth, idle and TDP: :func:`calibration_basis` says it in words). Falls back to :data:`PRIOR_EFFICIENCY` only if the
     ``energy_calibration`` table has not been built.
     """
     if regime not in ("serving", "probe"):
@@ -99,6 +104,23 @@ def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
         # would leave an H20 (400 W TDP) almost no headroom and make it falsely power-bound.
         factors["busy_power_w"] *= tdp_w(key) / tdp_w(src)
     return Efficiency(**factors)
+
+
+def calibration_basis(hardware: str, regime: str = "serving") -> str:
+    """In words: where ``hardware``'s efficiency factors come from in ``regime``, and whether that chip was
+    ever measured in it (the assumption a reader must know)."""
+    key = hardware_name(hardware)
+    if regime == "probe":
+        if key == "H200":
+            return "probe regime: factors fitted on the H200 probe itself (11 decode-proxy points)"
+        return (f"probe regime on {key}, never probed: the H200 probe's kernel efficiencies (fractions of peak "
+                f"FLOP/s and bandwidth, step overhead, energy per FLOP and per byte relative to the probe's "
+                f"microbenchmarks) applied to {key}'s own peaks, bandwidth, idle power and TDP - an assumption")
+    src = SERVING_FIT_FOR.get(key, "H100")
+    if src == key:
+        return f"serving regime: factors fitted on ML.ENERGY's vLLM runs on {key}"
+    return (f"serving regime on {key}, never measured serving: the factors fitted on ML.ENERGY's {src} runs "
+            f"(busy power scaled by TDP) applied to {key}'s peaks, bandwidth, idle power and TDP - an assumption")
 
 
 def errors_table() -> pd.DataFrame:

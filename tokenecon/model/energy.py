@@ -92,6 +92,7 @@ class ModelShape:
     swa_kv_bytes_per_token: float = 0.0
     swa_attn_flop_per_ctx: float = 0.0
     precision: str = "bf16"
+    d_model: float = 0.0  # hidden size: the bytes of one token's activation sent to an expert
 
     @property
     def is_moe(self) -> bool:
@@ -181,6 +182,7 @@ def shape_from_row(r, precision: str | None = None) -> ModelShape:
         swa_kv_bytes_per_token=_nan0(r["swa_kv_bytes_per_token"]),
         swa_attn_flop_per_ctx=_nan0(r["swa_attn_flop_per_ctx_token"]),
         precision=prec,
+        d_model=_nan0(r["d_model"]) if "d_model" in r else 0.0,
     )
 
 
@@ -265,15 +267,44 @@ def hardware_energy(name: str) -> HardwareEnergy:
     return hardware_energy_from_rows(hardware_row(name), hardware_row("H200"), _probe())
 
 
-def default_n_gpus(shape: ModelShape, hw: HardwareEnergy) -> int:
-    """Smallest power of two whose HBM holds the weights within :data:`WEIGHT_MEMORY_SHARE` (max 64)."""
+def default_n_gpus(shape: ModelShape, hw: HardwareEnergy, *, batch=1, context=0) -> int:
+    """Smallest power of two whose HBM holds the weights within :data:`WEIGHT_MEMORY_SHARE` (leaving the rest
+    for KV cache and activations) and, with ``batch``/``context`` given, that serving point
+    (:func:`memory_fit`); at most 64 for the weight rule, :data:`MAX_INSTANCE_GPUS` for the serving point."""
     n = 1
     while shape.weight_bytes_total > WEIGHT_MEMORY_SHARE * n * hw.hbm_bytes and n < 64:
+        n *= 2
+    while not memory_fit(shape, hw, n_gpus=n, batch=batch, context=context).fits and n < MAX_INSTANCE_GPUS:
         n *= 2
     return n
 
 
 # --------------------------------------------------------------------------- the model (vectorised)
+
+#: GPUs joined by NVLink in one scale-up domain: an 8-GPU HGX/DGX node, except rack-scale GB200 NVL72.
+NVLINK_DOMAIN_GPUS = {"GB200": 72}
+#: Scale-out (between nodes) network bandwidth per GPU, bytes/s: one 400 Gb/s InfiniBand NIC per GPU
+#: (DeepSeek's H800 cluster, ConnectX-7 400G; the common HGX build), i.e. ~50 GB/s.
+SCALE_OUT_BYTES_PER_S_PER_GPU = 50e9
+#: Bytes per token per routed expert of an expert-parallel all-to-all: dispatch in fp8 (1 byte per hidden
+#: element) and combine in bf16 (2 bytes), DeepSeek's DeepEP formats.
+A2A_BYTES_PER_HIDDEN = 3.0
+
+
+def network_time_s(shape: ModelShape, hardware_name: str, *, n_gpus: int, computed_tokens):
+    """Time of one step's expert-parallel all-to-all over the scale-out network (s; 0 inside one NVLink domain).
+
+    Each token is sent to its k routed experts in every MoE layer and combined back:
+    k × d_model × :data:`A2A_BYTES_PER_HIDDEN` bytes per token per layer; with experts spread evenly over
+    ``n_gpus``, the share 1 − domain/n of them sits on other nodes; the instance's GPUs send in parallel at
+    :data:`SCALE_OUT_BYTES_PER_S_PER_GPU` each."""
+    domain = NVLINK_DOMAIN_GPUS.get(hardware_name, 8)
+    if not shape.is_moe or n_gpus <= domain or shape.d_model <= 0:
+        return 0.0
+    per_token = shape.n_moe_layers * shape.experts_per_token * shape.d_model * A2A_BYTES_PER_HIDDEN
+    off_node = 1.0 - domain / n_gpus
+    return np.asarray(computed_tokens, dtype=float) * per_token * off_node / (n_gpus * SCALE_OUT_BYTES_PER_S_PER_GPU)
+
 
 def expected_distinct_experts(n_experts, experts_per_token, tokens):
     """Expected number of distinct experts (per MoE layer) touched by ``tokens`` tokens.
@@ -333,8 +364,14 @@ class StepResult:
     n_gpus: int
 
 
-def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_parallel: int = 1):
+def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_parallel: int = 1,
+              mtp_acceptance: float = 0.0):
     """(tokens, FLOPs, bytes) of one step — independent of the hardware and of the efficiency factors.
+
+    mtp_acceptance (decode only): multi-token prediction with one draft token per sequence per step
+    (DeepSeek-V3's MTP module, depth 1): each step computes two tokens per sequence and keeps
+    1 + mtp_acceptance of them on average; ``tokens`` counts the kept (output) tokens, FLOPs the computed
+    ones; the weights and the KV cache are read once per step (the draft module's own layer is not counted).
 
     phase: "decode" (one output token per sequence per step; context = KV length attended),
     "prefill" (``batch`` prompts of ``context`` tokens each; per input token), or "cached_input" (a prompt
@@ -348,12 +385,17 @@ def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_
     b = _check("batch", batch, 1.0, what=" (concurrent sequences)")
     c = _check("context", context, 0.0, what=" (tokens)")
     wb = WEIGHT_BYTES[shape.precision]
+    a = float(mtp_acceptance)
+    if not 0.0 <= a <= 1.0:
+        raise EnergyInputError(f"mtp_acceptance: expected a fraction in [0, 1] (acceptance of the draft token), got {mtp_acceptance!r}")
     if phase == "decode":
-        tokens = b * np.ones_like(c)
-        flops = tokens * (2.0 * shape.matmul_params + _attn_flop(shape, c))
-        experts = expected_distinct_experts(shape.n_experts, shape.experts_per_token, tokens)
+        seqs = b * np.ones_like(c)
+        computed = seqs * (2.0 if a > 0 else 1.0)
+        tokens = seqs * (1.0 + a)
+        flops = computed * (2.0 * shape.matmul_params + _attn_flop(shape, c))
+        experts = expected_distinct_experts(shape.n_experts, shape.experts_per_token, computed)
         bytes_ = (data_parallel * shape.dense_params * wb + shape.n_moe_layers * experts * shape.expert_params * wb
-                  + tokens * _kv_read_bytes(shape, c))
+                  + seqs * _kv_read_bytes(shape, c))
     elif phase == "prefill":
         c = _check("context", context, 1.0, what=" (prompt tokens, prefill)")
         tokens = b * c
@@ -370,8 +412,13 @@ def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_
 
 
 def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, tdp_w, idle_w, j_per_flop, j_per_byte,
-                     efficiency: Efficiency, no_overhead=False, n_moe_layers=0.0):
-    """Step time (s) and GPU-board energy (J) from the work of a step; all arguments broadcast."""
+                     efficiency: Efficiency, no_overhead=False, n_moe_layers=0.0, sequences=None, network_time_s=0.0):
+    """Step time (s) and GPU-board energy (J) from the work of a step; all arguments broadcast.
+
+    ``sequences``: sequences per scheduler in the step (batch / data-parallel replicas), charged
+    ``seq_overhead_s`` each (None: no per-sequence time).
+    ``network_time_s``: time of the step's expert-parallel all-to-all across nodes (:func:`network_time_s`),
+    overlapped with compute (two micro-batches, as DeepSeek serves), so it enters the max, not the sum."""
     eff = efficiency
     u = _check("flop_util", eff.flop_util, 0.0, inclusive=False)
     m = _check("bw_util", eff.bw_util, 0.0, inclusive=False)
@@ -379,6 +426,8 @@ def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, td
         raise EnergyInputError("flop_util, bw_util: expected fractions in (0, 1]")
     ovh = 0.0 if no_overhead else (_check("step_overhead_s", eff.step_overhead_s, 0.0)
                                    + _check("moe_layer_overhead_s", eff.moe_layer_overhead_s, 0.0) * n_moe_layers)
+    if sequences is not None and not no_overhead:
+        ovh = ovh + _check("seq_overhead_s", eff.seq_overhead_s, 0.0) * np.asarray(sequences, dtype=float)
     fe = _check("flop_energy_factor", eff.flop_energy_factor, 0.0)
     be = _check("byte_energy_factor", eff.byte_energy_factor, 0.0)
     busy = _check("busy_power_w", eff.busy_power_w, 0.0)
@@ -389,13 +438,13 @@ def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, td
     t_m = bytes_ / (n_gpus * bandwidth * m)
     dyn = fe * jf * flops + be * jb * bytes_
     t_p = dyn / (n_gpus * np.maximum(tdp_w - idle - busy, 1.0))  # power cap: the board cannot exceed its TDP
-    t = np.maximum(np.maximum(t_c, t_m), t_p) + ovh
+    t = np.maximum(np.maximum(np.maximum(t_c, t_m), t_p), network_time_s) + ovh
     return t, n_gpus * (idle + busy) * t + dyn, t_c, t_m
 
 
 def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: str = "decode", n_gpus: int = 1,
              data_parallel: int = 1, efficiency: Efficiency | None = None, idle_w=None, j_per_flop=None,
-             j_per_byte=None) -> StepResult:
+             j_per_byte=None, mtp_acceptance: float = 0.0) -> StepResult:
     """The step model on explicit inputs (no table lookups). See the module docstring for the formulas.
 
     j_per_flop is per bf16 FLOP; an fp8 FLOP is charged j_per_flop × peak_bf16 / peak_fp8.
@@ -404,7 +453,13 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
         raise EnergyInputError(f"n_gpus: expected an integer >= 1, got {n_gpus!r}")
     if int(data_parallel) != data_parallel or data_parallel < 1 or data_parallel > n_gpus:
         raise EnergyInputError(f"data_parallel: expected an integer in 1..n_gpus ({n_gpus}), got {data_parallel!r}")
-    tokens, flops, bytes_ = step_work(shape, batch=batch, context=context, phase=phase, data_parallel=data_parallel)
+    tokens, flops, bytes_ = step_work(shape, batch=batch, context=context, phase=phase, data_parallel=data_parallel,
+                                      mtp_acceptance=mtp_acceptance if PHASE_ALIASES.get(phase) == "decode" else 0.0)
+    ph = PHASE_ALIASES[phase]
+    # each data-parallel replica schedules its own sequences, in parallel with the others
+    seqs = np.asarray(batch, dtype=float) / data_parallel if ph in ("decode", "prefill") else None
+    computed = (tokens / (1.0 + mtp_acceptance) * (2.0 if mtp_acceptance > 0 else 1.0)) if ph == "decode" else tokens
+    net = network_time_s(shape, hw.name, n_gpus=int(n_gpus), computed_tokens=computed) if ph != "cached_input" else 0.0
     peak = hw.peak_flops(shape.precision)
     jf = hw.j_per_flop if j_per_flop is None else j_per_flop
     jf = np.asarray(jf, dtype=float) * (hw.peak_flops_bf16 / peak)
@@ -414,7 +469,7 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
         idle_w=hw.idle_w if idle_w is None else idle_w, j_per_flop=jf,
         j_per_byte=hw.j_per_byte if j_per_byte is None else j_per_byte,
         efficiency=efficiency or PRIOR_EFFICIENCY, no_overhead=PHASE_ALIASES.get(phase) == "cached_input",
-        n_moe_layers=shape.n_moe_layers)
+        n_moe_layers=shape.n_moe_layers, sequences=seqs, network_time_s=net)
     return StepResult(
         j_per_token=energy / tokens,
         tokens_per_s_per_gpu=tokens / t / n,
@@ -450,20 +505,49 @@ def _efficiency(hw: HardwareEnergy, efficiency, overrides: dict) -> Efficiency:
     return replace(efficiency, **set_) if set_ else efficiency
 
 
-def token_energy(model, hardware, *, batch, context, phase: str = "decode", precision: str | None = None,
+def token_energy(model, hardware, *, batch=None, context, phase: str = "decode", precision: str | None = None,
                  n_gpus: int | None = None, data_parallel: int = 1, efficiency: Efficiency | None = None,
                  flop_util=None, bw_util=None, step_overhead_s=None, idle_w=None, j_per_flop=None,
-                 j_per_byte=None) -> StepResult:
+                 j_per_byte=None, check_memory: bool = False, user_tokens_per_s: float | None = None,
+                 mtp_acceptance: float = 0.0) -> StepResult:
     """Full :class:`StepResult` for a model and hardware by name (or :class:`ModelShape`/:class:`HardwareEnergy`).
 
     efficiency: defaults to the calibrated serving factors for that hardware
-    (:func:`tokenecon.model.calibration.efficiency`); ``flop_util``, ``bw_util``, ``step_overhead_s`` override
+    (:func:`tokenecon.model.efficiency.calibrated`); ``flop_util``, ``bw_util``, ``step_overhead_s`` override
     single fields (arrays allowed). n_gpus: defaults to :func:`default_n_gpus`.
+    check_memory: refuse a point whose weights + KV cache + reserve exceed the HBM (:func:`check_memory`);
+    off by default so curves over batch can run past the memory limit (callers mark that region).
+    user_tokens_per_s (decode): instead of ``batch``, serve the largest feasible batch meeting this per-user
+    speed (:func:`latency_operating_point`; memory is then always checked).
     """
     shape, hw, n = _resolve(model, hardware, precision, n_gpus)
     eff = _efficiency(hw, efficiency, {"flop_util": flop_util, "bw_util": bw_util, "step_overhead_s": step_overhead_s})
+    if user_tokens_per_s is not None:
+        if PHASE_ALIASES.get(phase) != "decode":
+            raise EnergyInputError(f"user_tokens_per_s: a per-user speed sets the decode batch; phase {phase!r} has none")
+        if batch is not None:
+            raise EnergyInputError("batch, user_tokens_per_s: give one (the latency target chooses the batch)")
+        return latency_operating_point(shape, hw, user_tokens_per_s=user_tokens_per_s, context=context, n_gpus=n,
+                                       efficiency=eff, data_parallel=data_parallel,
+                                       mtp_acceptance=mtp_acceptance).result
+    if batch is None:
+        raise EnergyInputError("batch: expected concurrent sequences >= 1 (or a user_tokens_per_s target)")
+    if check_memory:
+        globals()["check_memory"](shape, hw, n_gpus=n, batch=batch, context=context, data_parallel=data_parallel,
+                                  phase=phase)
     return roofline(shape, hw, batch=batch, context=context, phase=phase, n_gpus=n, data_parallel=data_parallel,
-                    efficiency=eff, idle_w=idle_w, j_per_flop=j_per_flop, j_per_byte=j_per_byte)
+                    efficiency=eff, idle_w=idle_w, j_per_flop=j_per_flop, j_per_byte=j_per_byte,
+                    mtp_acceptance=mtp_acceptance)
+
+
+def operating_point(model, hardware, *, user_tokens_per_s: float, context, precision: str | None = None,
+                    n_gpus: int | None = None, data_parallel: int = 1, efficiency: Efficiency | None = None,
+                    mtp_acceptance: float = 0.0) -> OperatingPoint:
+    """:func:`latency_operating_point` by name: the largest feasible batch meeting ``user_tokens_per_s``."""
+    shape, hw, n = _resolve(model, hardware, precision, n_gpus)
+    eff = _efficiency(hw, efficiency, {})
+    return latency_operating_point(shape, hw, user_tokens_per_s=user_tokens_per_s, context=context, n_gpus=n,
+                                   efficiency=eff, data_parallel=data_parallel, mtp_acceptance=mtp_acceptance)
 
 
 def joules_per_token(model, hardware, *, batch, context, phase: str = "decode", **kw) -> np.ndarray:
@@ -492,3 +576,207 @@ def facility_kwh_per_mtok(j_per_token_gpu, server_overhead, pue):
 def kwh_from_joules(joules):
     """kWh from joules (1 kWh = 3.6 MJ)."""
     return np.asarray(joules, dtype=float) / J_PER_KWH
+
+
+# --------------------------------------------------------------------------- memory feasibility
+
+#: Fraction of each GPU's HBM the serving engine may use (vLLM's ``gpu_memory_utilization`` default 0.9;
+#: SGLang's ``mem_fraction_static`` is of the same order). The rest is the CUDA context and fragmentation.
+GPU_MEMORY_UTILIZATION = 0.9
+#: Activation and workspace reserve per GPU (bytes): peak activations of a decode/prefill chunk, CUDA-graph
+#: pools and communication buffers. vLLM profiles this at start-up; for the models here it is 1-4 GB per
+#: GPU. Stated assumption: 2 GB per GPU.
+ACTIVATION_RESERVE_BYTES_PER_GPU = 2e9
+#: Largest instance the default GPU count or the fewest-GPU search will consider (DeepSeek decodes on 144).
+MAX_INSTANCE_GPUS = 256
+
+
+@dataclass(frozen=True)
+class MemoryFit:
+    """Memory of one instance at a serving point (bytes, whole instance)."""
+
+    n_gpus: int
+    batch: float
+    context: float
+    weight_bytes: float
+    kv_bytes: float
+    reserve_bytes: float
+    usable_bytes: float  # n_gpus × HBM × gpu_memory_utilization
+    max_batch: int  # largest batch whose KV fits beside the weights (0: the weights alone do not fit)
+
+    @property
+    def fits(self) -> bool:
+        return self.weight_bytes + self.kv_bytes + self.reserve_bytes <= self.usable_bytes
+
+    @property
+    def weights_fit(self) -> bool:
+        return self.weight_bytes + self.reserve_bytes < self.usable_bytes
+
+
+def kv_cache_bytes_per_sequence(shape: ModelShape, context) -> np.ndarray:
+    """KV cache a sequence holds at ``context`` tokens (bytes): every full-attention layer keeps the whole
+    context (DeepSeek's sparse attention still stores all keys; it reads only its top-k), sliding-window
+    layers keep at most the window."""
+    c = np.asarray(context, dtype=float)
+    swa = shape.swa_kv_bytes_per_token * np.minimum(c, shape.swa_window) if shape.swa_window else 0.0
+    return (shape.kv_bytes_per_token + shape.kv_extra_bytes_per_token) * c + swa
+
+
+def instance_weight_bytes(shape: ModelShape, data_parallel: int = 1) -> float:
+    """Weights held by an instance: every weight once, plus a copy of the dense part per extra
+    data-parallel replica (attention data parallelism, as in DeepSeek's decode)."""
+    return shape.weight_bytes_total + (int(data_parallel) - 1) * shape.dense_params * WEIGHT_BYTES[shape.precision]
+
+
+def memory_fit(shape: ModelShape, hw: HardwareEnergy, *, n_gpus: int, batch, context, data_parallel: int = 1,
+               gpu_memory_utilization: float = GPU_MEMORY_UTILIZATION,
+               activation_reserve_bytes: float = ACTIVATION_RESERVE_BYTES_PER_GPU) -> MemoryFit:
+    """Weights + KV cache (batch × context × KV bytes per token) + activation reserve against the usable HBM
+    of ``n_gpus`` GPUs. ``batch`` and ``context`` are scalars here (use the largest of an array)."""
+    if not 0 < gpu_memory_utilization <= 1:
+        raise EnergyInputError(f"gpu_memory_utilization: expected a fraction in (0, 1], got {gpu_memory_utilization!r}")
+    n = int(n_gpus)
+    b = float(np.max(np.asarray(batch, dtype=float)))
+    c = float(np.max(np.asarray(context, dtype=float)))
+    w = instance_weight_bytes(shape, data_parallel)
+    per_seq = float(kv_cache_bytes_per_sequence(shape, max(c, 1.0)))
+    usable = n * hw.hbm_bytes * gpu_memory_utilization
+    reserve = n * activation_reserve_bytes
+    room = usable - w - reserve
+    max_b = int(min(np.floor(room / per_seq), 10**9)) if room > 0 and per_seq > 0 else (10**9 if room > 0 else 0)
+    return MemoryFit(n, b, c, w, b * per_seq, reserve, usable, max(max_b, 0))
+
+
+def max_feasible_batch(shape: ModelShape, hw: HardwareEnergy, *, n_gpus: int, context, data_parallel: int = 1,
+                       **kw) -> int:
+    """Largest number of concurrent sequences of ``context`` tokens whose KV cache fits beside the weights
+    (0 when the weights alone do not fit)."""
+    return memory_fit(shape, hw, n_gpus=n_gpus, batch=1, context=context, data_parallel=data_parallel, **kw).max_batch
+
+
+def fewest_feasible_gpus(shape: ModelShape, hw: HardwareEnergy, *, batch=1, context=0, **kw) -> int | None:
+    """Smallest power of two of GPUs (up to :data:`MAX_INSTANCE_GPUS`) holding the weights and ``batch``
+    sequences of ``context`` tokens; None when even that many do not."""
+    n = 1
+    while n <= MAX_INSTANCE_GPUS:
+        if memory_fit(shape, hw, n_gpus=n, batch=batch, context=context, **kw).fits:
+            return n
+        n *= 2
+    return None
+
+
+def _gb(x: float) -> str:
+    return f"{x / 1e9:,.0f} GB"
+
+
+def check_memory(shape: ModelShape, hw: HardwareEnergy, *, n_gpus: int, batch, context, data_parallel: int = 1,
+                 phase: str = "decode", **kw) -> MemoryFit:
+    """Refuse a serving point that does not fit in HBM, with one line naming the limit and a feasible choice.
+
+    decode: ``batch`` sequences each holding ``context`` tokens of KV; prefill: ``batch`` prompts of
+    ``context`` tokens; cached_input: the cached prompt's KV. Returns the :class:`MemoryFit` when it fits.
+    """
+    fit = memory_fit(shape, hw, n_gpus=n_gpus, batch=batch, context=context, data_parallel=data_parallel, **kw)
+    if fit.fits:
+        return fit
+    util = kw.get("gpu_memory_utilization", GPU_MEMORY_UTILIZATION)
+    where = (f"{shape.name} ({shape.precision}) on {fit.n_gpus} x {hw.name} ({hw.hbm_bytes / 1e9:.0f} GB each, "
+             f"{util:.0%} usable = {_gb(fit.usable_bytes)})")
+    fewest = fewest_feasible_gpus(shape, hw, batch=fit.batch, context=fit.context, **kw)
+    more = (f"the fewest GPUs that hold it is {fewest} (--n-gpus {fewest})" if fewest
+            else f"no instance of up to {MAX_INSTANCE_GPUS} GPUs holds it")
+    if not fit.weights_fit:
+        raise EnergyInputError(
+            f"n_gpus: {where} cannot hold the weights ({_gb(fit.weight_bytes)}) plus the "
+            f"{_gb(fit.reserve_bytes)} activation reserve; {more}")
+    what = "prompts" if PHASE_ALIASES.get(phase) == "prefill" else "sequences"
+    if fit.max_batch < 1:
+        raise EnergyInputError(
+            f"context: one sequence of {fit.context:,.0f} tokens needs {_gb(fit.kv_bytes / max(fit.batch, 1))} of KV "
+            f"cache, more than the {_gb(fit.usable_bytes - fit.weight_bytes - fit.reserve_bytes)} that {where} leaves "
+            f"beside the weights; {more}")
+    raise EnergyInputError(
+        f"batch: {fit.batch:,.0f} {what} of {fit.context:,.0f} tokens need {_gb(fit.kv_bytes)} of KV cache, but "
+        f"{where} leaves {_gb(fit.usable_bytes - fit.weight_bytes - fit.reserve_bytes)} beside the weights "
+        f"({_gb(fit.weight_bytes)}) and the activation reserve; the largest feasible batch is {fit.max_batch:,} "
+        f"(--batch {fit.max_batch}), or {more}")
+
+
+# --------------------------------------------------------------------------- latency target
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The largest feasible decode batch whose step time meets a per-user speed."""
+
+    batch: int
+    user_tokens_per_s_target: float
+    user_tokens_per_s: float  # achieved at that batch (>= target)
+    max_memory_batch: int
+    limited_by: str  # "latency" (a larger batch would be too slow) or "memory" (the KV pool is full)
+    result: StepResult
+
+
+def user_tokens_per_second(step_time_s, tokens_per_seq_step=1.0):
+    """Output tokens per second each sequence sees: accepted tokens per step / step time."""
+    return np.asarray(tokens_per_seq_step, dtype=float) / np.asarray(step_time_s, dtype=float)
+
+
+def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s: float, context,
+                            n_gpus: int, efficiency: Efficiency, data_parallel: int = 1, mtp_acceptance: float = 0.0,
+                            max_batch: int | None = None, **mem) -> OperatingPoint:
+    """Largest feasible decode batch whose step time gives each sequence ``user_tokens_per_s``.
+
+    Step time rises with batch (more KV, more experts touched, more per-sequence time), so the answer is the
+    largest ``b`` with ``(1 + mtp_acceptance) / step_time(b) >= user_tokens_per_s`` and ``b`` within the KV pool
+    (:func:`max_feasible_batch`), found by bisection. Refuses a target above what a batch of one reaches, and
+    an instance whose weights do not fit.
+    """
+    u = float(user_tokens_per_s)
+    if not np.isfinite(u) or u <= 0:
+        raise EnergyInputError(f"user_tokens_per_s: expected a number > 0 (output tokens per second per user), got {user_tokens_per_s!r}")
+    cap = max_feasible_batch(shape, hw, n_gpus=n_gpus, context=context, data_parallel=data_parallel, **mem)
+    if cap < 1:
+        check_memory(shape, hw, n_gpus=n_gpus, batch=1, context=context, data_parallel=data_parallel, **mem)
+    if max_batch is not None:
+        cap = min(cap, int(max_batch))
+    cap = min(cap, 10**7)
+
+    def step(b):
+        return roofline(shape, hw, batch=b, context=context, n_gpus=n_gpus, data_parallel=data_parallel,
+                        efficiency=efficiency, mtp_acceptance=mtp_acceptance)
+
+    tok = 1.0 + mtp_acceptance
+    one = step(1)
+    u1 = float(user_tokens_per_second(one.step_time_s, tok))
+    if u1 < u:
+        raise EnergyInputError(
+            f"user_tokens_per_s: {u:g} is above what a batch of one reaches ({u1:.3g} tokens/s per user for "
+            f"{shape.name} on {n_gpus} x {hw.name} at {float(np.max(context)):,.0f} tokens of context)")
+    lo, hi = 1, cap
+    if float(user_tokens_per_second(step(hi).step_time_s, tok)) >= u:
+        lo = hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if float(user_tokens_per_second(step(mid).step_time_s, tok)) >= u:
+            lo = mid
+        else:
+            hi = mid
+    res = step(lo)
+    return OperatingPoint(lo, u, float(user_tokens_per_second(res.step_time_s, tok)), cap,
+                          "memory" if lo == cap else "latency", res)
+
+
+def interactivity_frontier(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s, context, n_gpus: int,
+                           efficiency: Efficiency, data_parallel: int = 1, mtp_acceptance: float = 0.0, **mem):
+    """Energy and throughput against interactivity: one :class:`OperatingPoint` per target in
+    ``user_tokens_per_s`` (targets a batch of one cannot reach are left out)."""
+    out = []
+    for u in np.atleast_1d(np.asarray(user_tokens_per_s, dtype=float)):
+        try:
+            out.append(latency_operating_point(shape, hw, user_tokens_per_s=float(u), context=context, n_gpus=n_gpus,
+                                               efficiency=efficiency, data_parallel=data_parallel,
+                                               mtp_acceptance=mtp_acceptance, **mem))
+        except EnergyInputError:
+            if float(u) <= 0:
+                raise
+    return out

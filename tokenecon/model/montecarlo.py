@@ -161,25 +161,71 @@ class ServingPoint:
 
     ``tokens_per_second_per_gpu`` and ``gpu_power_w`` are while serving at full batch; ``tdp_w`` sizes
     the facility and the idle draw.
+
+    Optionally the operating point itself is uncertain: ``variants`` is a tuple of
+    (tokens_per_second_per_gpu, gpu_power_w) arrays over a grid of per-user speeds ``interactivity_grid``
+    (one row per set of fitted efficiency factors: the central fit, or bootstrap refits), and
+    ``interactivity`` = (low, central, high) of a triangular distribution of the per-user speed. Each draw
+    then picks a row uniformly and a speed from the distribution, and interpolates (in log speed) the
+    throughput and power at it (:func:`draw_operating_points`).
     """
 
     tokens_per_second_per_gpu: float
     gpu_power_w: float
     tdp_w: float
     label: str = ""
+    interactivity_grid: tuple = ()
+    variants: tuple = ()
+    interactivity: tuple = ()
 
     def __post_init__(self):
         for f in ("tokens_per_second_per_gpu", "gpu_power_w", "tdp_w"):
             v = getattr(self, f)
             if not (np.isfinite(v) and v > 0):
                 raise ValueError(f"ServingPoint.{f} must be a positive number, got {v!r}")
+        if self.variants:
+            k = len(self.interactivity_grid)
+            if any(len(t) != k or len(w) != k for t, w in self.variants) or (k > 1 and len(self.interactivity) != 3):
+                raise ValueError("ServingPoint: every variant needs one throughput and one power per grid speed, "
+                                 "and a grid needs an interactivity (low, central, high)")
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.variants)
+
+
+def draw_operating_points(point: ServingPoint, n: int, seed: int) -> dict[str, np.ndarray]:
+    """Per-draw throughput and power of an uncertain :class:`ServingPoint`, from their own random stream
+    (seed, 3), so the other inputs' draws are unchanged. Returns ``serving_tokens_per_s_per_gpu``,
+    ``serving_gpu_power_w``, ``user_tokens_per_s`` and ``factor_variant`` (the row index)."""
+    rng = np.random.default_rng([int(seed), 3])
+    grid = np.asarray(point.interactivity_grid, dtype=float)
+    rows = rng.integers(0, len(point.variants), size=n) if len(point.variants) > 1 else np.zeros(n, dtype=int)
+    tps_tab = np.array([np.asarray(t, dtype=float) for t, _ in point.variants])
+    pw_tab = np.array([np.asarray(w, dtype=float) for _, w in point.variants])
+    if len(grid) > 1:
+        lo, mid, hi = point.interactivity
+        u = rng.triangular(lo, mid, hi, n) if hi > lo else np.full(n, float(mid))
+        x = np.log(grid)
+        pos = np.clip(np.searchsorted(x, np.log(u)) - 1, 0, len(grid) - 2)
+        f = np.clip((np.log(u) - x[pos]) / (x[pos + 1] - x[pos]), 0.0, 1.0)
+        ltps = np.log(tps_tab)
+        tps = np.exp(ltps[rows, pos] * (1 - f) + ltps[rows, pos + 1] * f)
+        pw = pw_tab[rows, pos] * (1 - f) + pw_tab[rows, pos + 1] * f
+    else:
+        u = np.full(n, float(grid[0]) if len(grid) else np.nan)
+        tps, pw = tps_tab[rows, 0], pw_tab[rows, 0]
+    return {"serving_tokens_per_s_per_gpu": tps, "serving_gpu_power_w": pw, "user_tokens_per_s": u,
+            "factor_variant": rows.astype(float)}
 
 
 def evaluate(inputs: dict, point: ServingPoint, electricity_usd_per_kwh) -> dict[str, np.ndarray]:
     """The whole stack for arrays of inputs (one entry per draw): energy per token, cost per M tokens.
 
     * GPU power while serving = ``gpu_power_w × gpu_power_factor`` (capped at TDP); throughput =
-      ``tokens_per_second_per_gpu × throughput_factor``; GPU J/token = power / throughput.
+      ``tokens_per_second_per_gpu × throughput_factor``; GPU J/token = power / throughput. Inputs
+      ``serving_tokens_per_s_per_gpu`` / ``serving_gpu_power_w`` (arrays), when present, replace the point's
+      central throughput and power draw by draw (an uncertain operating point).
     * IT power = GPU power × (1 + server_overhead); idle IT power = idle_power_fraction × TDP ×
       (1 + server_overhead); the average over an hour weights busy by utilisation.
     * Facility J/token = average IT power × PUE / tokens served (utilisation × throughput).
@@ -191,8 +237,10 @@ def evaluate(inputs: dict, point: ServingPoint, electricity_usd_per_kwh) -> dict
     if missing:
         raise ValueError(f"evaluate(): missing input(s) {missing}")
     pe = np.asarray(electricity_usd_per_kwh, dtype=float) * g["electricity_price_factor"]
-    tps = point.tokens_per_second_per_gpu * g["throughput_factor"]
-    gpu_w = np.minimum(point.gpu_power_w * g["gpu_power_factor"], point.tdp_w)
+    tps0 = g.get("serving_tokens_per_s_per_gpu", point.tokens_per_second_per_gpu)
+    w0 = g.get("serving_gpu_power_w", point.gpu_power_w)
+    tps = tps0 * g["throughput_factor"]
+    gpu_w = np.minimum(w0 * g["gpu_power_factor"], point.tdp_w)
     overhead = 1.0 + g["server_overhead"]
     busy_kw = gpu_w * overhead / 1000.0
     idle_kw = g["idle_power_fraction"] * point.tdp_w * overhead / 1000.0
@@ -259,11 +307,26 @@ class MonteCarloResult:
         return pd.DataFrame(rows)
 
 
+#: Draws evaluated at a time: the stack's temporaries then stay at a few MB whatever the number of draws.
+CHUNK_DRAWS = 1 << 16
+
+
 def run(dists: dict[str, Distribution], point: ServingPoint, electricity_usd_per_kwh: float,
-        *, draws: int = 10_000, seed: int = 0) -> MonteCarloResult:
-    """Draw every input, evaluate the stack on the arrays, and keep the central-input value beside it."""
+        *, draws: int = 10_000, seed: int = 0, chunk: int = CHUNK_DRAWS) -> MonteCarloResult:
+    """Draw every input, evaluate the stack chunk by chunk into preallocated output arrays, and keep the
+    central-input value beside it. Peak memory: the inputs and outputs kept (8 bytes × draws each) plus
+    one chunk's temporaries. An uncertain operating point (``point.uncertain``) adds its per-draw
+    throughput and power (:func:`draw_operating_points`) to the inputs."""
     ins = draw(dists, draws, seed)
-    out = evaluate(ins, point, electricity_usd_per_kwh)
+    if point.uncertain:
+        ins.update(draw_operating_points(point, int(draws), seed))
+    n = int(draws)
+    out = {k: np.empty(n) for k in OUTPUTS}
+    step = max(int(chunk), 1)
+    for a in range(0, n, step):
+        part = evaluate({k: v[a:a + step] for k, v in ins.items()}, point, electricity_usd_per_kwh)
+        for k in OUTPUTS:
+            out[k][a:a + step] = part[k]
     cen = evaluate(centrals(dists), point, electricity_usd_per_kwh)
     return MonteCarloResult(out, {k: float(v[0]) for k, v in cen.items()}, ins)
 

@@ -29,36 +29,49 @@ from tokenecon.estimate import Estimate
 #: Scenario name -> one-line description (what other reports show).
 SCENARIOS: dict[str, str] = {
     "reference": (
-        "large-batch serving on H100 SXM: 128 concurrent sequences per GPU, 2,048-token context, the model's "
-        "released precision, on the fewest GPUs that hold the weights; utilisation (central 0.8) and PUE "
-        "(central 1.3) drawn from uncertain_inputs"
+        "serving on H100 SXM at a per-user speed of 21 output tokens per second (DeepSeek's disclosed 20-22; drawn "
+        "between 15 and 30 in the Monte Carlo), the largest batch that meets it and fits in memory, 2,048-token "
+        "context, the model's released precision, on the fewest GPUs that hold the weights; utilisation (central "
+        "0.8) and PUE (central 1.3) drawn from uncertain_inputs"
     ),
     "small-batch": (
-        "low-traffic or latency-first serving on H100 SXM: 8 concurrent sequences per GPU, 2,048-token context"
+        "low-traffic serving on H100 SXM: 8 concurrent sequences per GPU (fewer if memory is short), "
+        "2,048-token context"
     ),
-    "h20": "the reference serving point on NVIDIA H20 (the export-compliant China part)",
-    "ascend-910c": "the reference serving point on Huawei Ascend 910C (domestic chip)",
-    "ascend-910b": "the reference serving point on Huawei Ascend 910B (domestic chip)",
-    "h200": "the reference serving point on H200 (export licence allowed late 2025)",
-    "b200": "the reference serving point on B200 (Blackwell)",
+    "h20": "the reference per-user speed on NVIDIA H20 (the export-compliant China part)",
+    "ascend-910c": "the reference per-user speed on Huawei Ascend 910C (domestic chip)",
+    "ascend-910b": "the reference per-user speed on Huawei Ascend 910B (domestic chip)",
+    "h200": "the reference per-user speed on H200 (export licence allowed late 2025)",
+    "b200": "the reference per-user speed on B200 (Blackwell)",
 }
 
 
 @dataclass(frozen=True)
 class ScenarioSettings:
     hardware: str
-    batch_per_gpu: int
+    batch_per_gpu: int  # used when the scenario has no per-user speed (and as the cap of a fixed-batch case)
     context: int
+    user_tokens_per_s: float | None = None  # per-user output speed that sets the batch (None: batch_per_gpu)
 
 
+#: Per-user output speed of the reference scenarios (output tokens per second per user): DeepSeek serves at
+#: 20-22 (open-infra-index day 6), InferenceX compares chips at ~23 for DeepSeek-R1; the Monte Carlo draws it
+#: from a triangular distribution between 18 and 25 with mode 21 (an assumption: DeepSeek's band widened by
+#: ~15% either side), so the operating point's uncertainty is inside every interval. Energy per token is
+#: steep in this speed near a chip's fastest decode (the weights must be read every step), so the band matters.
+USER_TOKENS_PER_S = (18.0, 21.0, 25.0)
+#: Grid of per-user speeds on which the operating point is solved for the Monte Carlo (interpolated between).
+INTERACTIVITY_GRID_POINTS = 7
+
+_U = USER_TOKENS_PER_S[1]
 _SETTINGS = {
-    "reference": ScenarioSettings("H100", 128, 2048),
+    "reference": ScenarioSettings("H100", 128, 2048, _U),
     "small-batch": ScenarioSettings("H100", 8, 2048),
-    "h20": ScenarioSettings("H20", 128, 2048),
-    "ascend-910c": ScenarioSettings("Ascend 910C", 128, 2048),
-    "ascend-910b": ScenarioSettings("Ascend 910B", 128, 2048),
-    "h200": ScenarioSettings("H200", 128, 2048),
-    "b200": ScenarioSettings("B200", 128, 2048),
+    "h20": ScenarioSettings("H20", 128, 2048, _U),
+    "ascend-910c": ScenarioSettings("Ascend 910C", 128, 2048, _U),
+    "ascend-910b": ScenarioSettings("Ascend 910B", 128, 2048, _U),
+    "h200": ScenarioSettings("H200", 128, 2048, _U),
+    "b200": ScenarioSettings("B200", 128, 2048, _U),
 }
 
 PHASES = ("input", "output", "cached_input")
@@ -182,10 +195,16 @@ class Case:
     dists: dict
     electricity_usd_per_kwh: float
     bound: str  # "power" (at the board limit), else "compute" or "memory" (the larger roofline term)
+    user_tokens_per_s: float | None = None  # per-user speed that set the batch (central), None for a fixed batch
+    data_parallel: int = 1
+    limited_by: str = "batch"  # "latency", "memory" (the KV pool), or "batch" (fixed by the caller/scenario)
+    max_memory_batch: int = 0
 
     def describe(self) -> str:
+        speed = (f" ({self.user_tokens_per_s:g} tokens/s per user, {self.limited_by}-limited)"
+                 if self.user_tokens_per_s else "")
         return (f"{self.model} {self.phase} tokens on {self.n_gpus} x {self.hardware} ({self.precision}), "
-                f"batch {self.batch}, context {self.context}, {self.country} electricity "
+                f"batch {self.batch}{speed}, context {self.context}, {self.country} electricity "
                 f"${self.electricity_usd_per_kwh:.4f}/kWh")
 
 
@@ -202,21 +221,59 @@ def _positive(name: str, value, *, lo: float = 0.0, inclusive: bool = False, hi:
     return v
 
 
+def _as_value_error(fn, *a, **k):
+    from tokenecon.model.energy import EnergyInputError
+
+    try:
+        return fn(*a, **k)
+    except EnergyInputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _decode_deployment(shape, hwe, *, n, ctx, u, eff, data_parallel, mtp):
+    """(data_parallel, OperatingPoint) at per-user speed ``u``: with ``data_parallel`` None and a MoE model,
+    the better of one attention replica and one per GPU (data-parallel attention, as DeepSeek and SGLang
+    serve large MoE) — the deployment with more tokens per GPU at that speed, among those that fit."""
+    from tokenecon.model import energy as en
+
+    options = [data_parallel] if data_parallel is not None else ([1, n] if shape.is_moe and n > 1 else [1])
+    best, err = None, None
+    for dp in options:
+        try:
+            op = en.latency_operating_point(shape, hwe, user_tokens_per_s=u, context=ctx, n_gpus=n, efficiency=eff,
+                                            data_parallel=dp, mtp_acceptance=mtp)
+        except en.EnergyInputError as exc:
+            err = exc
+            continue
+        if best is None or float(op.result.tokens_per_s_per_gpu) > float(best[1].result.tokens_per_s_per_gpu):
+            best = (dp, op)
+    if best is None:
+        raise ValueError(str(err))
+    return best
+
+
 @lru_cache(maxsize=256)
 def build_case(model: str, *, phase: str = "output", scenario: str = "reference", country: str = "CN",
                hardware: str | None = None, batch: int | None = None, context: int | None = None,
                precision: str | None = None, n_gpus: int | None = None, utilisation: float | None = None,
                pue: float | None = None, electricity_usd_per_kwh: float | None = None,
-               gpu_price_usd: float | None = None, life_years: float | None = None) -> Case:
+               gpu_price_usd: float | None = None, life_years: float | None = None,
+               user_tokens_per_s: float | None = None, data_parallel: int | None = None,
+               mtp_acceptance: float = 0.0) -> Case:
     """A :class:`Case`: the scenario's serving point (overridable) and the input distributions.
 
-    ``batch`` is concurrent sequences per model instance (default: the scenario's per-GPU batch × the
-    instance's GPUs); for input (prefill) tokens one prompt of ``context`` tokens per GPU is processed per
-    step. Overrides fix an input at a value (no longer drawn): ``utilisation`` (0..1], ``pue`` (>= 1),
-    ``electricity_usd_per_kwh`` (>= 0; replaces the country table price), ``gpu_price_usd`` (>= 0),
-    ``life_years`` (> 0).
+    Output (decode) tokens: with a per-user speed (``user_tokens_per_s``, else the scenario's), the batch is
+    the largest that meets it and fits in memory (:func:`tokenecon.model.energy.latency_operating_point`);
+    the scenario's speed is drawn in the Monte Carlo (:data:`USER_TOKENS_PER_S`), a given one is fixed.
+    ``batch`` fixes concurrent sequences per instance instead (refused, naming the feasible limit, when it does
+    not fit). ``n_gpus`` defaults to the fewest that hold the weights and one sequence; ``data_parallel``
+    (attention replicas) to the better of 1 and ``n_gpus`` for a MoE model. For input (prefill) tokens one
+    prompt of ``context`` tokens per GPU is processed per step. Overrides fix an input at a value (no longer
+    drawn): ``utilisation`` (0..1], ``pue`` (>= 1), ``electricity_usd_per_kwh`` (>= 0; replaces the country
+    table price), ``gpu_price_usd`` (>= 0), ``life_years`` (> 0).
     """
     from tokenecon.model import energy as en
+    from tokenecon.model.efficiency import calibrated
     from tokenecon.data.lookup import hardware_name
 
     _check_phase(phase)
@@ -230,25 +287,59 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     price_override = _positive("electricity_usd_per_kwh", electricity_usd_per_kwh, inclusive=True)
     gpu_price_usd = _positive("gpu_price_usd", gpu_price_usd, inclusive=True)
     life_years = _positive("life_years", life_years)
+    u_given = _positive("user_tokens_per_s", user_tokens_per_s)
+    mtp = float(_positive("mtp_acceptance", mtp_acceptance, inclusive=True, hi=1.0))
+    if u_given is not None and batch is not None:
+        raise ValueError("batch, user_tokens_per_s: give one (the per-user speed chooses the batch)")
 
     # A model without a known serving precision raises here (energy.shape_from_row names the field):
     # no bytes-per-weight is assumed unless the caller passes ``precision``.
     shape = en.model_shape(key, precision)
     hwe = en.hardware_energy(hw)
-    n = en.default_n_gpus(shape, hwe) if n_gpus is None else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True))
-    if batch is None:
-        b = st.batch_per_gpu * n
-    else:
-        b = int(_positive("batch", batch, lo=1.0, inclusive=True))
+    eff = calibrated(hw)
+    n = (_as_value_error(en.default_n_gpus, shape, hwe, context=ctx) if n_gpus is None
+         else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True)))
+    if data_parallel is not None:
+        data_parallel = int(_positive("data_parallel", data_parallel, lo=1.0, inclusive=True, hi=n))
     energy_phase = _ENERGY_PHASE[phase]
-    step_batch = n if energy_phase == "prefill" else b
-    res = en.token_energy(key, hw, batch=step_batch, context=max(ctx, 1) if energy_phase == "prefill" else ctx,
-                          phase=energy_phase, precision=precision, n_gpus=n)
+    u = u_given if u_given is not None else (st.user_tokens_per_s if batch is None else None)
+    dp, limited, cap = data_parallel or 1, "batch", 0
+    grid, variants, inter = (), (), ()
+    if energy_phase == "decode" and u is not None:
+        dp, op = _decode_deployment(shape, hwe, n=n, ctx=ctx, u=u, eff=eff, data_parallel=data_parallel, mtp=mtp)
+        res, b, limited, cap = op.result, op.batch, op.limited_by, op.max_memory_batch
+        if u_given is None:  # the scenario's speed: drawn in the Monte Carlo over a grid of operating points
+            lo, mid, hi = USER_TOKENS_PER_S
+            grid = tuple(float(x) for x in np.geomspace(lo, hi, INTERACTIVITY_GRID_POINTS))
+            ops = [_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx, n_gpus=n,
+                                   efficiency=eff, data_parallel=dp, mtp_acceptance=mtp) for g in grid]
+            variants = ((tuple(float(o.result.tokens_per_s_per_gpu) for o in ops),
+                         tuple(float(o.result.power_w_per_gpu) for o in ops)),)
+            inter = USER_TOKENS_PER_S
+    else:
+        if energy_phase == "decode":
+            cap = en.max_feasible_batch(shape, hwe, n_gpus=n, context=ctx, data_parallel=dp)
+            if batch is None:
+                b = max(min(st.batch_per_gpu * n, cap), 1)
+                limited = "memory" if b < st.batch_per_gpu * n else "batch"
+            else:
+                b = int(_positive("batch", batch, lo=1.0, inclusive=True))
+            _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=b, context=ctx, data_parallel=dp)
+        else:
+            b = st.batch_per_gpu * n if batch is None else int(_positive("batch", batch, lo=1.0, inclusive=True))
+        step_batch = n if energy_phase == "prefill" else b
+        step_ctx = max(ctx, 1) if energy_phase == "prefill" else ctx
+        if energy_phase == "prefill":
+            _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=step_batch, context=step_ctx, phase="prefill")
+        res = _as_value_error(en.token_energy, key, hw, batch=step_batch, context=step_ctx, phase=energy_phase,
+                              precision=precision, n_gpus=n, data_parallel=dp if energy_phase == "decode" else 1,
+                              efficiency=eff, mtp_acceptance=mtp if energy_phase == "decode" else 0.0)
     tps = float(np.asarray(res.tokens_per_s_per_gpu))
     power = float(np.asarray(res.power_w_per_gpu))
     tc, tm = float(np.asarray(res.compute_time_s)), float(np.asarray(res.memory_time_s))
     bound = "power" if power >= 0.99 * hwe.tdp_w else ("compute" if tc >= tm else "memory")
-    point = uncertainty.ServingPoint(tps, power, hwe.tdp_w, label=f"{key} {phase} {hw}")
+    point = uncertainty.ServingPoint(tps, power, hwe.tdp_w, label=f"{key} {phase} {hw}", interactivity_grid=grid,
+                                     variants=variants, interactivity=inter)
     dists = uncertainty.distributions(hw, region)
     dists = uncertainty.with_overrides(dists, utilisation=utilisation, pue=pue, gpu_price_usd=gpu_price_usd,
                                        life_years=life_years)
@@ -257,7 +348,8 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
         price = price_override
     else:
         price = electricity_price(region)
-    return Case(key, phase, scenario, region, hw, b, ctx, n, shape.precision, point, dists, price, bound)
+    return Case(key, phase, scenario, region, hw, int(b), ctx, n, shape.precision, point, dists, price, bound,
+                u if energy_phase == "decode" else None, dp, limited, int(cap))
 
 
 #: Alias used by the benchmark and notebooks.
@@ -359,12 +451,19 @@ DEEPSEEK_NODE_KW_ASSUMED = 10.2
 DEEPSEEK_PUE_ASSUMED = 1.3
 
 
+def _tps_draws(case: Case, res: uncertainty.MonteCarloResult) -> np.ndarray:
+    """Tokens/s per GPU while serving, draw by draw (the drawn operating point × the residual factor)."""
+    base = res.inputs.get("serving_tokens_per_s_per_gpu", case.point.tokens_per_second_per_gpu)
+    return base * res.inputs["throughput_factor"]
+
+
 def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", country: str = "CN",
-                         context: int = 2048, batch_per_gpu: int = 128, draws: int = 2000, seed: int = 0):
+                         context: int = 2048, batch_per_gpu: int | None = None, draws: int = 2000, seed: int = 0):
     """DeepSeek's disclosed day of serving (cost.DEEPSEEK_DAY6) against the model's prediction.
 
     The model serves the same day's tokens — 168B output, 608B input of which 56.3% are cache hits —
-    on ``hardware`` at the reference serving point, with the Monte Carlo's draws shared across phases
+    on ``hardware`` at the reference serving point (the reference per-user speed, drawn; ``batch_per_gpu``
+    fixes the decode batch instead), with the Monte Carlo's draws shared across phases
     (the same seed gives the same draws of every input). Returns one row per quantity: ``quantity``,
     ``unit``, ``disclosed`` (as published, or derived from published figures: see ``basis``),
     ``model_low``, ``model_median``, ``model_high`` (90% interval), ``basis``.
@@ -376,7 +475,7 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
     cases = {ph: build_case(model, phase=ph, country=country, hardware=hardware, context=context)
              for ph in ("output", "input", "cached_input")}
     n = cases["output"].n_gpus
-    if batch_per_gpu != _SETTINGS["reference"].batch_per_gpu:
+    if batch_per_gpu is not None:
         cases["output"] = build_case(model, phase="output", country=country, hardware=hardware, context=context,
                                      batch=batch_per_gpu * n)
     res = {ph: simulate(c, draws=draws, seed=seed) for ph, c in cases.items()}
@@ -385,15 +484,13 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
                 "cached_input": D.input_tokens_per_day * D.cache_hit_share / 1e6}
     # GPU-hours per M tokens at the drawn utilisation = cost per M tokens / cost per GPU-hour.
     gpu_h = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] / res[ph].samples["usd_per_gpu_hour"] for ph in tokens_m)
-    busy_gpu_h = sum(tokens_m[ph] * 1e6 / (cases[ph].point.tokens_per_second_per_gpu * res[ph].inputs["throughput_factor"] * 3600)
-                     for ph in tokens_m)
+    busy_gpu_h = sum(tokens_m[ph] * 1e6 / (_tps_draws(cases[ph], res[ph]) * 3600) for ph in tokens_m)
     owner_usd = sum(tokens_m[ph] * res[ph].samples["total_usd_per_mtok"] for ph in tokens_m)
     kwh = sum(tokens_m[ph] * res[ph].samples["facility_kwh_per_mtok"] for ph in tokens_m)
     elec = sum(tokens_m[ph] * res[ph].samples["electricity_usd_per_mtok"] for ph in tokens_m)
-    tf = res["output"].inputs["throughput_factor"]
-    node_decode = 8 * cases["output"].point.tokens_per_second_per_gpu * tf
-    t_in = ((1 - D.cache_hit_share) / (cases["input"].point.tokens_per_second_per_gpu * res["input"].inputs["throughput_factor"])
-            + D.cache_hit_share / (cases["cached_input"].point.tokens_per_second_per_gpu * res["cached_input"].inputs["throughput_factor"]))
+    node_decode = 8 * _tps_draws(cases["output"], res["output"])
+    t_in = ((1 - D.cache_hit_share) / _tps_draws(cases["input"], res["input"])
+            + D.cache_hit_share / _tps_draws(cases["cached_input"], res["cached_input"]))
     node_prefill = 8 / t_in
     out_m = tokens_m["output"]
     disclosed_kwh = D.kwh_per_mtok_output(DEEPSEEK_NODE_KW_ASSUMED / 8, DEEPSEEK_PUE_ASSUMED)
@@ -404,7 +501,7 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
 
     rows = [
         ("Decode throughput per 8-GPU node", "output tokens/s", 14_800.0, *q(node_decode),
-         "disclosed average per H800 node; model: reference decode point x 8 GPUs"),
+         "disclosed average per H800 node; model: reference decode point (per-user speed drawn) x 8 GPUs"),
         ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s", 73_700.0, *q(node_prefill),
          "disclosed; model: 43.7% prefill + 56.3% cached-input tokens"),
         ("GPU-hours for the day's tokens, GPUs fully busy", "GPU-hours", D.gpu_hours_per_day, *q(busy_gpu_h),

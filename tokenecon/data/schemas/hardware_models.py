@@ -621,8 +621,8 @@ ENERGY_CALIBRATION = Table(
     name="energy_calibration",
     title="Fitted efficiency factors of the GPU energy model, with their errors",
     description="Factors fitted by tokenecon.model.calibration: on the H200 probe (regime 'probe', five factors) and "
-    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving': of flop_util, busy_power_w and "
-    "moe_layer_overhead_s, those the runs identify, i.e. tying one to the probe's value worsens the fit by more than "
+    "on the ML.ENERGY v3 vLLM runs per GPU type (regime 'serving': of flop_util, busy_power_w, "
+    "moe_layer_overhead_s and seq_overhead_s, those the runs identify, i.e. tying one to the probe's value worsens the fit by more than "
     "0.01%; bw_util, step_overhead_s, the energy per FLOP/byte factors and any unidentified factor are tied to the "
     "probe fit, and the columns fitted_parameters and tied_parameters say which). Fitted jointly on "
     "log J/token and log tokens/s. Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
@@ -638,6 +638,8 @@ ENERGY_CALIBRATION = Table(
            2000, nullable=False),
         _f("moe_layer_overhead_s", "Extra time per MoE layer per step (routing, permutation, grouped GEMMs)", "s", 0,
            1, nullable=False),
+        _f("seq_overhead_s", "Time per sequence per step (the engine's per-request scheduling, input preparation, "
+           "sampling); makes throughput saturate at large batch", "s", 0, 1, nullable=False),
         Column("fitted_parameters", "str", "Factors fitted in this regime (identified by the data)"),
         Column("tied_parameters", "str", "Factors not identified by these data, carried over from the named fit",
                nullable=True),
