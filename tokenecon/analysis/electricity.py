@@ -47,14 +47,32 @@ def as_of() -> str:
     return pd.Timestamp(data.load("openrouter_daily_top50")["date"].max()).strftime("%Y-%m-%d")
 
 
+def weekly_tokens(start=None, end=None) -> pd.DataFrame:
+    """Complete weeks of the daily rankings inside [start, end] (None: the whole table)."""
+    daily = data.load("openrouter_daily_top50")
+    if start is not None or end is not None:
+        daily = share.in_window(daily, "date", start, end, table="openrouter_daily_top50")
+    return share.weekly_from_daily(daily)
+
+
+def _overrides(overrides) -> tuple:
+    return tuple(sorted(dict(overrides or {}).items()))
+
+
 @lru_cache(maxsize=None)
-def token_electricity(scope: str = "computed_in_china", scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED):
-    """:func:`tokenecon.analysis.share.chinese_token_electricity` on the committed tables (newest complete week)."""
+def _token_electricity(scope, scenario, draws, seed, start, end, overrides: tuple):
     return share.chinese_token_electricity(
-        share.weekly_from_daily(data.load("openrouter_daily_top50")), data.load("labs"),
+        weekly_tokens(start, end), data.load("labs"),
         data.load("openrouter_provider_tokens_24h"), data.load("openrouter_weekly_top10"),
         energy(scenario, draws, seed), serving.model_for_slug,
-        share.china_grid_gco2_per_kwh(data.load("grid_carbon"))[0], scope=scope)
+        share.china_grid_gco2_per_kwh(data.load("grid_carbon"))[0], scope=scope, overrides=dict(overrides) or None)
+
+
+def token_electricity(scope: str = "computed_in_china", scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED,
+                      start=None, end=None, overrides=None):
+    """:func:`tokenecon.analysis.share.chinese_token_electricity` on the committed tables (newest complete week of
+    the window; the whole table by default), memoised."""
+    return _token_electricity(scope, scenario, draws, seed, start, end, _overrides(overrides))
 
 
 def _provider_day() -> str:
@@ -72,8 +90,9 @@ def _elec_scope(te, scope: str) -> Scope:
 
 
 @finding("china_computed_share")
-def china_computed_share(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
-    te = token_electricity("computed_in_china", scenario, draws, seed)
+def china_computed_share(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+                         overrides=None) -> Finding:
+    te = token_electricity("computed_in_china", scenario, draws, seed, start, end, overrides)
     s = te.place.china_computed_share
     return Finding("china_computed_share", "share of Chinese-model tokens computed in China",
                    Estimate(s.low, s.central, s.high, "fraction", "bounds"), "fraction",
@@ -82,53 +101,61 @@ def china_computed_share(scenario: str = SCENARIO, draws: int = DRAWS, seed: int
                          "location is unpublished or split"),
                    ("openrouter_provider_tokens_24h", "openrouter_daily_top50", "labs"),
                    "token_share#where-chinese-model-tokens-are-computed",
-                   extra={"place": te.place}, variant=_run_variant(scenario, draws, seed))
+                   extra={"place": te.place}, variant=_run_variant(scenario, draws, seed, start, end, overrides))
 
 
-def _run_variant(scenario, draws, seed) -> str:
-    return "; ".join(f"{k} {v}" for k, v, d in (("scenario", scenario, SCENARIO), ("draws", draws, DRAWS),
-                                                 ("seed", seed, SEED)) if v != d)
+def _run_variant(scenario, draws, seed, start=None, end=None, overrides=None) -> str:
+    parts = [f"{k} {v}" for k, v, d in (("scenario", scenario, SCENARIO), ("draws", draws, DRAWS), ("seed", seed, SEED),
+                                         ("from", start, None), ("to", end, None)) if v != d]
+    if overrides:
+        parts.append("blocs " + ", ".join(f"{a}={b}" for a, b in _overrides(overrides)))
+    return "; ".join(parts)
 
 
-def _elec_finding(key, label, attr, unit, scope, scenario, draws, seed, section):
-    te = token_electricity(scope, scenario, draws, seed)
+def _elec_finding(key, label, attr, unit, scope, scenario, draws, seed, section, start=None, end=None, overrides=None):
+    te = token_electricity(scope, scenario, draws, seed, start, end, overrides)
     return Finding(key, label, _mc(getattr(te, attr), unit), unit, _elec_scope(te, scope), _TABLES_ELEC, section,
-                   extra={"electricity": te}, variant=_run_variant(scenario, draws, seed))
+                   extra={"electricity": te}, variant=_run_variant(scenario, draws, seed, start, end, overrides))
 
 
 @finding("china_computed_mwh_per_week")
-def china_computed_mwh_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+def china_computed_mwh_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+        overrides=None) -> Finding:
     return _elec_finding("china_computed_mwh_per_week", "Chinese electricity behind OpenRouter's Chinese-model tokens",
                          "mwh_per_week", "MWh per week", "computed_in_china", scenario, draws, seed,
-                         "token_share#the-electricity-behind-the-tokens")
+                         "token_share#the-electricity-behind-the-tokens", start, end, overrides)
 
 
 @finding("china_computed_twh_per_year")
-def china_computed_twh_per_year(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+def china_computed_twh_per_year(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+        overrides=None) -> Finding:
     return _elec_finding("china_computed_twh_per_year", "the same Chinese electricity over a year",
                          "twh_per_year", "TWh per year", "computed_in_china", scenario, draws, seed,
-                         "token_share#the-electricity-behind-the-tokens")
+                         "token_share#the-electricity-behind-the-tokens", start, end, overrides)
 
 
 @finding("china_computed_tco2_per_week")
-def china_computed_tco2_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+def china_computed_tco2_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+        overrides=None) -> Finding:
     return _elec_finding("china_computed_tco2_per_week", "CO2 of that electricity on China's grid",
                          "tco2_per_week", "tCO2 per week", "computed_in_china", scenario, draws, seed,
-                         "token_share#the-electricity-behind-the-tokens")
+                         "token_share#the-electricity-behind-the-tokens", start, end, overrides)
 
 
 @finding("all_chinese_model_mwh_per_week")
-def all_chinese_model_mwh_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+def all_chinese_model_mwh_per_week(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+        overrides=None) -> Finding:
     return _elec_finding("all_chinese_model_mwh_per_week", "electricity of all Chinese-model tokens, wherever computed",
                          "mwh_per_week", "MWh per week", "all_chinese_models", scenario, draws, seed,
-                         "token_share#the-electricity-behind-the-tokens")
+                         "token_share#the-electricity-behind-the-tokens", start, end, overrides)
 
 
 @finding("all_chinese_model_twh_per_year")
-def all_chinese_model_twh_per_year(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+def all_chinese_model_twh_per_year(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED, start=None, end=None,
+        overrides=None) -> Finding:
     return _elec_finding("all_chinese_model_twh_per_year", "the same over a year (an upper bound on China's share)",
                          "twh_per_year", "TWh per year", "all_chinese_models", scenario, draws, seed,
-                         "token_share#the-electricity-behind-the-tokens")
+                         "token_share#the-electricity-behind-the-tokens", start, end, overrides)
 
 
 @lru_cache(maxsize=None)
@@ -153,3 +180,36 @@ def token_revenue_usd_per_kwh(week: str = ARTICLE_WEEK, scenario: str = SCENARIO
                    "bitcoin_vs_tokens#revenue-per-kwh-from-bitcoin-and-from-tokens", extra={"table": table},
                    variant="; ".join(f"{k} {v}" for k, v, d in (("week", week, ARTICLE_WEEK), ("scenario", scenario, SCENARIO),
                                                              ("draws", draws, DRAWS), ("seed", seed, SEED)) if v != d))
+
+
+@finding("electricity_share_of_token_price")
+def electricity_share_of_token_price(week: str = ARTICLE_WEEK, scenario: str = SCENARIO, draws: int = DRAWS,
+                                     seed: int = SEED) -> Finding:
+    """China's industrial electricity bill as a share of the tokens' list-price revenue: price per kWh / revenue per kWh."""
+    from tokenecon.analysis.token_cost import _price_row
+
+    rev = token_revenue_usd_per_kwh(week, scenario, draws, seed)
+    cn = _price_row("CN")
+    share_ = (float(cn["industrial_usd_per_kwh"]) / rev.value).with_unit("fraction")
+    return Finding("electricity_share_of_token_price", "China's electricity bill as a share of the tokens' list price",
+                   share_, "fraction",
+                   Scope("OpenRouter", rev.scope.period, "",
+                         f"China's industrial price ({cn['industrial_usd_per_kwh']:g} USD/kWh, {int(cn['year'])}) over "
+                         "the list-price revenue per kWh of the week's Chinese models"),
+                   rev.tables + ("electricity_prices",), "token_share#the-electricity-behind-the-tokens",
+                   variant=rev.variant)
+
+
+@finding("platform_china_share")
+def platform_china_share(start=None, end=None, overrides=None) -> Finding:
+    """Chinese-lab share of all OpenRouter tokens in the newest complete week (bounds: the ``other`` row of unknown origin)."""
+    wk = weekly_tokens(start, end)
+    plat = share.bloc_shares_weekly(wk, data.load("labs"), dict(_overrides(overrides)) or None)
+    e = share.platform_china_share(plat)
+    week = share.china_share_bounds(plat).index.max()
+    return Finding("platform_china_share", "Chinese-lab models' share of all OpenRouter tokens",
+                   Estimate(e.low, e.central, e.high, "fraction", "bounds"), "fraction",
+                   Scope("OpenRouter, whole platform", week_words(week), as_of(),
+                         "low: known Chinese models; high: also the tokens outside the daily top 50, of unknown origin"),
+                   ("openrouter_daily_top50", "labs"), "token_share#chinese-models-share-of-all-tokens",
+                   variant=_run_variant(SCENARIO, DRAWS, SEED, start, end, overrides))
