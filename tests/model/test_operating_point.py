@@ -1,0 +1,160 @@
+"""Memory feasibility, the latency-target operating point, per-sequence saturation, multi-token prediction,
+cross-node expert all-to-all and the probe regime on a chip never probed — by hand and against measurements."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tokenecon import data
+from tokenecon.model import efficiency
+from tokenecon.model import energy as en
+
+TOY = en.ModelShape(name="toy", matmul_params=1e9, dense_params=1e9, kv_bytes_per_token=1000.0,
+                    attn_flop_per_ctx=100.0, precision="bf16")
+TOY_HW = en.HardwareEnergy(name="toy", peak_flops_bf16=1e14, peak_flops_fp8=2e14, bandwidth=1e12, hbm_bytes=80e9,
+                           tdp_w=1000.0, idle_w=100.0, j_per_flop=1e-12, j_per_byte=1e-10)
+TOY_EFF = efficiency.Efficiency(flop_util=0.5, bw_util=0.5, step_overhead_s=0.001)
+
+
+# --------------------------------------------------------------------------- memory by hand
+
+def test_a_70b_bf16_model_is_refused_on_one_80gb_gpu_and_fits_on_two_at_a_stated_batch():
+    shape, h100 = en.model_shape("llama-3.1-70b"), en.hardware_energy("H100")
+    w = shape.weight_bytes_total  # 70.6B params x 2 bytes ~ 139 GB
+    assert 135e9 < w < 145e9
+    with pytest.raises(en.EnergyInputError, match=r"^n_gpus: .*cannot hold the weights.*--n-gpus 2"):
+        en.check_memory(shape, h100, n_gpus=1, batch=1, context=2048)
+    # two GPUs: 2 x 80 GB x 0.9 = 144 GB usable, minus the weights and 2 x 2 GB reserve, over the KV of one
+    # 2,048-token sequence (80 layers x 8 KV heads x 128 x 2 (K,V) x 2 bytes = 327,680 B per token)
+    per_seq = 80 * 8 * 128 * 2 * 2 * 2048
+    assert float(en.kv_cache_bytes_per_sequence(shape, 2048)) == pytest.approx(per_seq)
+    by_hand = int((2 * 80e9 * 0.9 - w - 2 * 2e9) // per_seq)
+    assert en.max_feasible_batch(shape, h100, n_gpus=2, context=2048) == by_hand >= 1
+    assert en.check_memory(shape, h100, n_gpus=2, batch=by_hand, context=2048).fits
+    with pytest.raises(en.EnergyInputError, match=rf"^batch: .*largest feasible batch is {by_hand} "):
+        en.check_memory(shape, h100, n_gpus=2, batch=by_hand + 1, context=2048)
+    # the default GPU count is feasible
+    n = en.default_n_gpus(shape, h100, batch=64, context=2048)
+    assert en.memory_fit(shape, h100, n_gpus=n, batch=64, context=2048).fits and n == 4
+
+
+def test_an_impossible_context_is_refused_with_the_context_named():
+    shape, h100 = en.model_shape("deepseek-v3"), en.hardware_energy("H100")
+    with pytest.raises(en.EnergyInputError, match=r"^context: one sequence of 1,000,000,000 tokens"):
+        en.check_memory(shape, h100, n_gpus=16, batch=10**7, context=10**9)
+
+
+def test_data_parallel_attention_replicates_the_dense_weights():
+    shape = en.model_shape("deepseek-v3")
+    extra = en.instance_weight_bytes(shape, 8) - en.instance_weight_bytes(shape, 1)
+    assert extra == pytest.approx(7 * shape.dense_params * 1.0)  # fp8: one byte per weight
+
+
+# --------------------------------------------------------------------------- latency target
+
+def test_latency_target_search_on_a_small_known_shape():
+    # per step: compute 2.00001e9 b / 0.5e14 = 4.00002e-5 b s; memory (2e9 + 1e5 b) / 0.5e12 = 0.004 + 2e-7 b s;
+    # plus 0.001 s overhead. 100 tokens/s per user needs a step <= 0.01 s: compute-bound from b ~ 101, so
+    # b <= 0.009 / 4.00002e-5 = 224.99 -> 224 (memory would allow 680,000).
+    op = en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=100.0, context=100, n_gpus=1, efficiency=TOY_EFF)
+    t = lambda b: max(b * 2.00001e9 / 0.5e14, (2e9 + b * 1e5) / 0.5e12) + 0.001  # noqa: E731
+    assert t(224) <= 0.01 < t(225)
+    assert op.batch == 224 and op.limited_by == "latency" and op.max_memory_batch == 680_000
+    assert op.user_tokens_per_s == pytest.approx(1 / t(224))
+    assert float(op.result.step_time_s) == pytest.approx(t(224))
+
+
+def test_latency_target_refusals_name_the_parameter():
+    with pytest.raises(en.EnergyInputError, match=r"^user_tokens_per_s: expected a number > 0"):
+        en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=0.0, context=100, n_gpus=1, efficiency=TOY_EFF)
+    with pytest.raises(en.EnergyInputError, match=r"^user_tokens_per_s: expected a number > 0"):
+        en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=-5.0, context=100, n_gpus=1, efficiency=TOY_EFF)
+    # batch one: step 0.005 + 2e-7 s -> ~199.99 tokens/s per user at most
+    with pytest.raises(en.EnergyInputError, match=r"^user_tokens_per_s: 300 is above what a batch of one reaches \(200"):
+        en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=300.0, context=100, n_gpus=1, efficiency=TOY_EFF)
+
+
+def test_memory_caps_the_operating_point_when_the_target_is_slow():
+    # 100,000-token contexts: 1e8 bytes of KV each, (72e9 - 2e9 - 2e9) / 1e8 = 680 fit; at 680 the step takes
+    # max(0.027, 0.14) + 0.001 s, far faster than 0.5 tokens/s per user, so memory decides
+    op = en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=0.5, context=100_000, n_gpus=1, efficiency=TOY_EFF)
+    assert op.limited_by == "memory" and op.batch == 680 == op.max_memory_batch
+    assert op.user_tokens_per_s == pytest.approx(1 / ((2e9 + 680 * 1e8) / 0.5e12 + 0.001))
+
+
+def test_frontier_trades_energy_for_interactivity():
+    pts = en.interactivity_frontier(TOY, TOY_HW, user_tokens_per_s=[20.0, 50.0, 100.0, 190.0], context=100,
+                                    n_gpus=1, efficiency=TOY_EFF)
+    j = [float(p.result.j_per_token) for p in pts]
+    assert len(pts) == 4 and all(a < b for a, b in zip(j, j[1:]))  # faster per user -> more J per token
+
+
+# --------------------------------------------------------------------------- saturation and extensions
+
+def test_per_sequence_time_saturates_throughput():
+    eff = efficiency.Efficiency(flop_util=0.5, bw_util=0.5, step_overhead_s=0.001, seq_overhead_s=1e-5)
+    tps = [float(en.roofline(TOY, TOY_HW, batch=b, context=100, efficiency=eff).tokens_per_s_per_gpu)
+           for b in (10, 10_000, 1_000_000)]
+    assert tps[2] < 1 / 1e-5  # never above one sequence-step per seq_overhead_s
+    r = en.roofline(TOY, TOY_HW, batch=10_000, context=100, efficiency=eff)
+    assert float(r.step_time_s) == pytest.approx(max(float(r.compute_time_s), float(r.memory_time_s)) + 0.001 + 0.1)
+    # data-parallel replicas each schedule their own sequences: half the per-sequence time with two
+    r2 = en.roofline(TOY, TOY_HW, batch=10_000, context=100, efficiency=eff, n_gpus=2, data_parallel=2)
+    assert float(r2.step_time_s) - max(float(r2.compute_time_s), float(r2.memory_time_s)) == pytest.approx(0.001 + 0.05)
+
+
+def test_multi_token_prediction_computes_two_tokens_and_keeps_one_plus_acceptance():
+    r0 = en.roofline(TOY, TOY_HW, batch=10, context=100, efficiency=TOY_EFF)
+    r1 = en.roofline(TOY, TOY_HW, batch=10, context=100, efficiency=TOY_EFF, mtp_acceptance=0.8)
+    assert float(r1.tokens_per_step) == pytest.approx(18.0)
+    assert float(r1.flops_per_step) == pytest.approx(2 * float(r0.flops_per_step))
+    assert float(r1.bytes_per_step) == pytest.approx(float(r0.bytes_per_step))  # weights and KV read once
+    with pytest.raises(en.EnergyInputError, match="mtp_acceptance"):
+        en.roofline(TOY, TOY_HW, batch=10, context=100, efficiency=TOY_EFF, mtp_acceptance=1.5)
+
+
+def test_cross_node_all_to_all_by_hand():
+    shape = en.model_shape("deepseek-v3")
+    assert en.network_time_s(shape, "H800", n_gpus=8, computed_tokens=1000) == 0.0  # one NVLink node
+    t = float(en.network_time_s(shape, "H800", n_gpus=144, computed_tokens=1000))
+    # 58 MoE layers x 8 experts x 7168 x 3 bytes per token, 136/144 of it off-node, over 144 x 50 GB/s
+    assert t == pytest.approx(1000 * 58 * 8 * 7168 * 3 * (136 / 144) / (144 * 50e9))
+    assert en.network_time_s(shape, "GB200", n_gpus=72, computed_tokens=1000) == 0.0  # NVL72 rack
+
+
+def test_stored_fit_matches_deepseek_v31_on_8xb200_across_batch():
+    """The saturation term: across batch 8 to ~3,000 the stored serving fit stays within 2.2x of ML.ENERGY's
+    DeepSeek-V3.1 runs (without it the model was 3-4x too low at batch ~3,000), median within 1.2x. Honest
+    bound: past batch 1,000 the model is still 1.5-2.1x too low in J/token for this model."""
+    from tokenecon.model import calibration as cal
+
+    meas = data.load("energy_measurements")
+    g = meas[(meas.dataset == "mlenergy_v3") & (meas.model == "deepseek-v3.1") & (meas.hardware == "B200")]
+    g = g.reset_index(drop=True)
+    w = cal.prepare(g, data.load("models"), data.load("hardware"), data.load("gpu_energy_probe"))
+    j, tps = cal.predict(w, efficiency.calibrated("B200"), throughput=True)
+    big = g.batch.to_numpy() > 1000
+    assert big.sum() >= 3
+    assert np.all(cal.ratio_error(j, g.j_per_token) < 2.2)
+    assert np.median(cal.ratio_error(j, g.j_per_token)) < 1.2
+    assert np.all(cal.ratio_error(tps[big], g.tokens_per_s[big]) < 2.0)  # was 2.9-4.5x before the term
+    # throughput saturates: from batch ~2,000 to ~3,000 the model gains under 25% (measured: -3%)
+    order = np.argsort(g.batch.to_numpy())
+    assert tps[order][-1] / tps[order][-2] < 1.25
+
+
+# --------------------------------------------------------------------------- chips never measured
+
+def test_probe_regime_on_a_synthetic_chip_uses_the_chips_own_constants():
+    probe = efficiency.calibrated("H200", regime="probe")
+    assert efficiency.calibrated("H100", regime="probe") == probe  # the same factors on any chip
+    fast = en.HardwareEnergy(name="synthetic", peak_flops_bf16=2e15, peak_flops_fp8=4e15, bandwidth=9.6e12,
+                             hbm_bytes=200e9, tdp_w=1200.0, idle_w=150.0, j_per_flop=3e-13, j_per_byte=2e-11)
+    shape = en.model_shape("llama-3.1-8b")
+    r = en.roofline(shape, fast, batch=1, context=0, efficiency=probe)
+    # batch one is memory-bound: the weights over the chip's own bandwidth x the probe's bw_util
+    assert float(r.memory_time_s) == pytest.approx(float(r.bytes_per_step) / (9.6e12 * probe.bw_util))
+    assert float(r.step_time_s) == pytest.approx(float(r.memory_time_s) + probe.step_overhead_s)
+    assert "never probed" in efficiency.calibration_basis("H100", "probe")
+    assert "never measured serving" in efficiency.calibration_basis("H800")
