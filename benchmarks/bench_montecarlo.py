@@ -1,9 +1,10 @@
-"""Time 100,000 Monte Carlo draws of the cost/energy stack on one core (target: under 0.5 s).
+"""Time Monte Carlo draws of the cost/energy stack on one core (target: 10^6 draws under 0.5 s).
 
 Run: ``PYTHONPATH=. python benchmarks/bench_montecarlo.py``. Prints the best of several repeats of
-drawing every uncertain input and evaluating the whole stack (energy per token, cost per M tokens
-by component, electricity share) on the arrays, for the package's reference serving point.
-Not a timed test: the figure depends on the machine.
+drawing every uncertain input (and the reference scenario's per-user speed, interpolated on its grid of
+operating points) and evaluating the whole stack (energy per token, cost per M tokens by component,
+electricity share) chunk by chunk, for the package's reference serving point. Peak memory is measured by
+``benchmarks/bench_montecarlo_memory.py``. Not a timed test: the figure depends on the machine.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import time  # noqa: E402
 from tokenecon.model import serving  # noqa: E402
 from tokenecon.model import montecarlo as uncertainty
 
-DRAWS = 100_000
-REPEATS = 7
+DRAWS = 1_000_000
+REPEATS = 5
 
 
 def main() -> None:
@@ -35,7 +36,8 @@ def main() -> None:
     best, median = min(times), sorted(times)[len(times) // 2]
     share = res.estimate("electricity_share")
     print(f"Monte Carlo, {DRAWS:,} draws x {len(uncertainty.INPUT_NAMES)} inputs, one core: "
-          f"best {best:.3f} s, median {median:.3f} s over {REPEATS} runs (target < 0.5 s)")
+          f"best {best:.3f} s, median {median:.3f} s over {REPEATS} runs (target < 0.5 s; per-user speed drawn: "
+          f"{point.uncertain})")
     print(f"(last run: electricity share median {share.central:.3f}, 90% interval {share.low:.3f}-{share.high:.3f})")
 
     # The Monte Carlo evaluates the roofline once and scales it by residual factors. For scale, the same
