@@ -248,8 +248,11 @@ def test_thesis_figures_are_the_shared_library_figures():
 
     ctx = fc.Context(draws=500)
     en = share.serving_energy(draws=500)
+    from tokenecon.model import pricing
+
+    # the article week's Chinese models at that week's own list prices (the one definition)
     tok, _ = share.chinese_token_revenue_per_kwh(data.load("openrouter_weekly_top10"), data.load("labs"), en,
-                                                 serving.model_for_slug, serving.list_price_usd_per_mtok)
+                                                 serving.model_for_slug, pricing.price_function(on="2026-02-16"))
     ratio = bitcoin.revenue_per_kwh_ratio(tok, bitcoin.bitcoin_revenue_per_kwh(2024, "network"))
     f = fc.tokens_vs_bitcoin_value(ctx)
     assert (f.estimate.low, f.estimate.central, f.estimate.high) == pytest.approx((ratio.low, ratio.central, ratio.high))

@@ -227,15 +227,15 @@ def test_workload_bill_by_hand():
 def test_resolve_elasticity_sentinel_nan_and_fallback():
     sim = el.simulate_panel(n_models=60, change_share=0.5, seed=3)
     fe = el.fixed_effects(sim)
-    assert el.resolve_elasticity(el.USE_ESTIMATE, fe, -1.11, "anchor")[0] == fe.elasticity
+    assert el.resolve_elasticity(None, fe, -1.11, "anchor")[0] == fe.elasticity
     assert el.resolve_elasticity(float("nan"), fe, -1.11, "anchor")[0] == fe.elasticity
     assert el.resolve_elasticity(-0.5, fe, -1.11, "anchor") == (-0.5, "user-supplied")
     weak = el.fixed_effects(el.simulate_panel(n_models=30, change_share=0.0, seed=2).assign(
         price_usd_per_mtok=lambda d: np.where((d["model"] == "m01") & (d["period"] > "2026-03-01"), 2.0, 1.0)))
-    value, label = el.resolve_elasticity(el.USE_ESTIMATE, weak, -1.11, "NBER anchor")
+    value, label = el.resolve_elasticity(None, weak, -1.11, "NBER anchor")
     assert value == -1.11 and "not identified" in label
     naive = el.naive_cross_section(sim)
-    value, label = el.resolve_elasticity(el.USE_ESTIMATE, naive, -1.11, "anchor")
+    value, label = el.resolve_elasticity(None, naive, -1.11, "anchor")
     assert value == naive.elasticity and "biased by quality" in label  # a cross-model slope never passes silently
 
 

@@ -33,7 +33,8 @@ from typing import Callable
 
 import pandas as pd
 
-from tokenecon.model.bitcoin import HOURS_PER_YEAR  # 365.25 days, one constant for the package
+from tokenecon.data.schemas.claims import ARTICLE_WEEK
+from tokenecon.units import HOURS_PER_YEAR
 from tokenecon.estimate import Estimate
 from tokenecon.model import pricing
 
@@ -348,7 +349,7 @@ def checks_frame(checks: list[Check]) -> pd.DataFrame:
 class Context:
     """Parameters and lazily loaded tables shared by the claim computations (one per report run)."""
 
-    def __init__(self, *, week_start: str = "2026-02-16", scenario: str = "reference", country: str = "CN",
+    def __init__(self, *, week_start: str = ARTICLE_WEEK, scenario: str = "reference", country: str = "CN",
                  model: str = "minimax-m2.5", draws: int = 2000, seed: int = 0, btc_year: int = 2024,
                  dc_gpus: int = 100_000, loader: Callable[[str], pd.DataFrame] | None = None):
         self.week_start = week_start

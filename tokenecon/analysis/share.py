@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tokenecon.data.schemas.claims import ARTICLE_WEEK
 from tokenecon.estimate import Estimate
+from tokenecon.units import WEEKS_PER_YEAR
 from tokenecon.model import pricing
 from tokenecon.data.schemas.tokens import BLOCS
 
@@ -219,7 +221,7 @@ class ArticleWeek:
     table: pd.DataFrame
 
 
-def article_week(weekly_top10: pd.DataFrame, labs: pd.DataFrame, week_start="2026-02-16", *, model_prefix: str = "minimax/minimax-m2.5",
+def article_week(weekly_top10: pd.DataFrame, labs: pd.DataFrame, week_start=ARTICLE_WEEK, *, model_prefix: str = "minimax/minimax-m2.5",
                  overrides: dict | None = None) -> ArticleWeek:
     """Recompute the article's figures (top-10 total, Chinese total and share, M2.5 tokens and rank) for one week."""
     wk = pd.Timestamp(week_start)
@@ -388,8 +390,6 @@ SCOPES = {
     "computed_in_china": "Chinese-model tokens computed in China (only these burn Chinese electricity)",
     "all_chinese_models": "all Chinese-model tokens wherever computed (the article's picture; an upper bound on China's share)",
 }
-#: Days per year, to annualise a week (365.25 / 7 weeks).
-WEEKS_PER_YEAR = 365.25 / 7
 
 
 def platform_china_share(platform_bloc_share: pd.DataFrame, week=None) -> Estimate:
@@ -513,8 +513,6 @@ def chinese_token_electricity(weekly: pd.DataFrame, labs: pd.DataFrame, provider
                             coverage, split, place, table, mix, basis)
 
 
-#: Week of the article's figures (OpenRouter data released 2026-02-24); its Chinese models all have list prices.
-ARTICLE_WEEK = "2026-02-16"
 
 
 def chinese_token_revenue_per_kwh(weekly_top10: pd.DataFrame, labs: pd.DataFrame, energy, slug_to_model, price, *,

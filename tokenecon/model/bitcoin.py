@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tokenecon.estimate import Estimate
+from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
 
 #: PUE of the three CBECI estimates (EnergyConsumptionCalculator: min 1.01, guess 1.1, max 1.2).
 PUE_LOWER = 1.01
@@ -43,14 +44,11 @@ THRESHOLD_SMOOTHING_DAYS = 14
 MAX_AGE_YEARS = 5
 #: The CBECI hardware list in the data is complete up to this release date.
 HARDWARE_LIST_VINTAGE = pd.Timestamp("2020-05-31")
-J_PER_KWH = 3.6e6
-SECONDS_PER_DAY = 86_400
 #: CBECI Mining Map name for China.
 CHINA = "Mainland China"
 #: ASIC economic life used to turn hardware USD/kW into USD per kWh (assumption: CBECI drops machines
 #: after 5 years, so 5 is the ceiling; 3 years is a common write-off among listed miners).
 ASIC_LIFETIME_YEARS = Estimate(3.0, 4.0, 5.0, "years")
-HOURS_PER_YEAR = 8766.0  # 365.25 days, as in CBECI's annualisation
 
 
 class BitcoinInputError(ValueError):

@@ -27,6 +27,7 @@ moved between two models at list prices, and how much of the saving a change in 
 
 from __future__ import annotations
 
+from tokenecon.units import is_set
 from tokenecon.model.pricing import mix_usd_per_mtok as blended_usd_per_mtok  # noqa: F401  (one formula)
 
 import math
@@ -53,8 +54,6 @@ MIN_EVENTS = 6
 #: Launch-phase buckets (days since launch) used as controls: adoption stabilises within weeks of a
 #: launch (Fradkin 2025, arXiv 2504.15440), which would otherwise load on any early price change.
 LAUNCH_BUCKETS_DAYS = (0, 14, 28, 56)
-#: Sentinel for "use the estimate" in the report's ``elasticity_override`` parameter (NaN works too).
-USE_ESTIMATE = 999.0
 
 PANEL_COLUMNS = ("model", "period", "tokens", "price_usd_per_mtok")
 MIX_KEYS = ("input", "output", "cached")
@@ -500,19 +499,20 @@ def estimate(panel: pd.DataFrame, estimator: str = "fixed_effects") -> Elasticit
     return ESTIMATORS[estimator](panel)
 
 
-def resolve_elasticity(override: float, result: ElasticityResult, fallback: float, fallback_label: str):
+def resolve_elasticity(override: float | None, result: ElasticityResult, fallback: float, fallback_label: str):
     """The elasticity the scenarios use, and where it came from.
 
-    ``override`` NaN or :data:`USE_ESTIMATE` means "use ``result``"; if that is not identified,
+    ``override`` not set (``None``, the package's one convention, see :data:`tokenecon.units.NOT_SET`) means "use
+    ``result``"; if that is not identified,
     ``fallback`` (a published anchor) is used and the label says so.
     """
-    if override is None or (isinstance(override, float) and math.isnan(override)) or override == USE_ESTIMATE:
+    if not is_set(override):
         if result.identified and math.isfinite(result.elasticity):
             caveat = "; cross-model, biased by quality" if result.estimator.startswith("naive") else ""
             return result.elasticity, f"estimate ({result.estimator}{caveat})"
         return fallback, f"{fallback_label} (the {result.estimator} estimate is not identified)"
     if not math.isfinite(override):
-        raise ValueError(f"elasticity_override must be finite, NaN or {USE_ESTIMATE}, got {override!r}")
+        raise ValueError(f"elasticity_override must be a finite number or not set, got {override!r}")
     return float(override), "user-supplied"
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tokenecon.units import CBECI_DAYS_PER_YEAR
 from tokenecon.data import Column, Source, Table
 from tokenecon.data.schemas._helpers import MIRROR_RETRIEVED, read_raw, require_columns
 
@@ -314,11 +315,11 @@ def build_cbeci_energy_by_price_annual(raw_dir: Path) -> pd.DataFrame:
         if not m:
             raise ValueError(f"raw file {F_V120}: unexpected column {col!r}")
         price = float(m.group(1))
-        # Annualised TWh/yr per day -> energy of that day = value / 365.25.
+        # Annualised TWh/yr per day -> energy of that day = value / 365.25 (CBECI's year).
         per_year = v.groupby(v["date"].dt.year)[col].agg(["sum", "size"])
         for year, r in per_year.iterrows():
             rows.append({"year": int(year), "electricity_usd_per_kwh": price, "days": int(r["size"]),
-                         "twh_best": _sig(r["sum"] / 365.25)})
+                         "twh_best": _sig(r["sum"] / CBECI_DAYS_PER_YEAR)})
     return pd.DataFrame(rows, columns=["year", "electricity_usd_per_kwh", "days", "twh_best"]).sort_values(
         ["year", "electricity_usd_per_kwh"]).reset_index(drop=True)
 

@@ -23,6 +23,9 @@ from __future__ import annotations
 from tokenecon.data import Column, Source, Table
 
 ARTICLE_URL = "https://www.bitpush.news/articles/7614803"
+#: Monday of the OpenRouter week whose figures the article quotes (data released 2026-02-24): the one place
+#: the date is written; every report and finding about "the article's week" uses it.
+ARTICLE_WEEK = "2026-02-16"
 SEED_PATH = "seed/token_exports_article.txt"
 
 ARTICLE_CLAIMS = Table(
