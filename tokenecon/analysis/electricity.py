@@ -182,24 +182,6 @@ def token_revenue_usd_per_kwh(week: str = ARTICLE_WEEK, scenario: str = SCENARIO
                                                              ("draws", draws, DRAWS), ("seed", seed, SEED)) if v != d))
 
 
-@finding("electricity_share_of_token_price")
-def electricity_share_of_token_price(week: str = ARTICLE_WEEK, scenario: str = SCENARIO, draws: int = DRAWS,
-                                     seed: int = SEED) -> Finding:
-    """China's industrial electricity bill as a share of the tokens' list-price revenue: price per kWh / revenue per kWh."""
-    from tokenecon.analysis.token_cost import _price_row
-
-    rev = token_revenue_usd_per_kwh(week, scenario, draws, seed)
-    cn = _price_row("CN")
-    share_ = (float(cn["industrial_usd_per_kwh"]) / rev.value).with_unit("fraction")
-    return Finding("electricity_share_of_token_price", "China's electricity bill as a share of the tokens' list price",
-                   share_, "fraction",
-                   Scope("OpenRouter", rev.scope.period, "",
-                         f"China's industrial price ({cn['industrial_usd_per_kwh']:g} USD/kWh, {int(cn['year'])}) over "
-                         "the list-price revenue per kWh of the week's Chinese models"),
-                   rev.tables + ("electricity_prices",), "token_share#the-electricity-behind-the-tokens",
-                   variant=rev.variant)
-
-
 @finding("platform_china_share")
 def platform_china_share(start=None, end=None, overrides=None) -> Finding:
     """Chinese-lab share of all OpenRouter tokens in the newest complete week (bounds: the ``other`` row of unknown origin)."""

@@ -13,6 +13,7 @@ from functools import lru_cache
 import pandas as pd
 
 from tokenecon import data
+from tokenecon.analysis import electricity
 from tokenecon.analysis.electricity import DRAWS, SCENARIO, SEED
 from tokenecon.analysis.findings import Finding, Scope, finding
 from tokenecon.data.lookup import model_row
@@ -118,3 +119,19 @@ def western_hub_power_discount() -> Finding:
                    Scope("China's western data-centre hubs (domestic chips only)", str(int(hub["year"])), "",
                          f"{hub['industrial_usd_per_kwh']:g} against {us['industrial_usd_per_kwh']:g} USD/kWh, same year"),
                    ("electricity_prices",), "token_cost#does-cheaper-power-make-cheaper-tokens")
+
+
+@finding("electricity_share_of_token_price")
+def electricity_share_of_token_price(week: str = electricity.ARTICLE_WEEK, scenario: str = SCENARIO, draws: int = DRAWS,
+                                     seed: int = SEED) -> Finding:
+    """China's industrial electricity bill as a share of the tokens' list-price revenue: price per kWh / revenue per kWh."""
+    rev = electricity.token_revenue_usd_per_kwh(week, scenario, draws, seed)
+    cn = _price_row("CN")
+    share_ = (float(cn["industrial_usd_per_kwh"]) / rev.value).with_unit("fraction")
+    return Finding("electricity_share_of_token_price", "China's electricity bill as a share of the tokens' list price",
+                   share_, "fraction",
+                   Scope("OpenRouter", rev.scope.period, "",
+                         f"China's industrial price ({cn['industrial_usd_per_kwh']:g} USD/kWh, {int(cn['year'])}) over "
+                         "the list-price revenue per kWh of the week's Chinese models"),
+                   rev.tables + ("electricity_prices",), "token_share#the-electricity-behind-the-tokens",
+                   variant=rev.variant)
