@@ -10,14 +10,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import socket
 import stat
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
@@ -25,64 +23,19 @@ import pytest
 from tokenecon import data, paths
 from tokenecon.data import fetch
 
-FIXTURE = Path(__file__).parent / "fixtures" / "openrouter" / "rankings_daily_2026-08-08_2026-08-21.json"
-KEY = "test-key"
+_spec = importlib.util.spec_from_file_location("_server", Path(__file__).parent / "fixtures" / "openrouter" / "server.py")
+_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_server)
+Recorded, KEY = _server.Recorded, _server.KEY
 CUT = pd.Timestamp("2026-08-07")
 D = dt.date.fromisoformat
 TODAY = D("2026-12-01")
 BASE_COLS = ["date", "rank", "model_slug", "author", "is_other", "total_tokens", "day_total_tokens", "day_share"]
 
 
-class Recorded:
-    """A tiny rankings-daily server: serves slices of a response document; ``queue`` overrides the next replies."""
-
-    def __init__(self, doc: dict):
-        self.doc = doc
-        self.queue: list[tuple[int, dict, bytes]] = []
-        self.log: list[dict] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):  # keep the test output quiet
-                pass
-
-            def do_GET(self):
-                u = urlparse(self.path)
-                q = {k: v[0] for k, v in parse_qs(u.query).items()}
-                owner.log.append({"path": u.path, "params": q, "auth": self.headers.get("Authorization"), "t": time.monotonic()})
-                if owner.queue:
-                    status, headers, body = owner.queue.pop(0)
-                elif u.path != "/api/v1/datasets/rankings-daily":
-                    status, headers, body = 404, {}, b'{"error": "not found"}'
-                elif self.headers.get("Authorization") != f"Bearer {KEY}":
-                    status, headers, body = 401, {}, b'{"error": {"code": 401, "message": "No auth credentials found"}}'
-                else:
-                    status, headers, body = 200, {}, json.dumps(owner.window(q["start_date"], q["end_date"])).encode()
-                self.send_response(status)
-                for k, v in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.root = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/v1"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-
-    def window(self, start: str, end: str) -> dict:
-        rows = [r for r in self.doc["data"] if start <= r["date"] <= end]
-        have = sorted({r["date"] for r in rows})
-        meta = {**self.doc["meta"], "start_date": start, "end_date": have[-1] if have else end}
-        return {"data": rows, "meta": meta}
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def doc():
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return _server.load_fixture()
 
 
 @pytest.fixture
