@@ -89,7 +89,7 @@ def test_full_page_structure_and_content():
     assert ('meta', {'name': 'viewport', 'content': 'width=device-width, initial-scale=1'}) in c.tags
     assert {"headline-findings", "verdicts", "reports", "report-token_share", "report-article_fact_check"} <= set(c.ids)
     # headline numbers formatted from the records, not retyped: 0.071 share -> 7.1%
-    assert "7.1%" in text and "6.5 USD per kWh" in text and "interval 2 to 19 USD per kWh" in text
+    assert "7.1%" in text and "6.5 USD per kWh" in text and "interval 2.0 to 19 USD per kWh" in text
     # verdict counts computed from the rows
     assert "supported: 1" in text and "overstated: 1" in text and "not computed: 1" in text
     assert "ImportError: No module named" in text  # the error of a claim that was not computed is shown
@@ -166,9 +166,9 @@ def test_bad_input_is_refused():
         (8.74e12, "tokens", "8.74 trillion tokens"),
         (30000, "USD", "30,000 USD"),
         (0.0739, "USD per kWh", "0.0739 USD per kWh"),
-        # an interval keeps the figures its width supports (two digits of the half-width, at least 2),
-        # the bounds as many as the centre: half-width 283 -> tens, 105 -> 110
-        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7% (5% to 9%)"),
+        # an interval keeps the figures its width supports (to the leading digit of the half-width, at
+        # least 2), the bounds as many as the centre: 105 -> 110
+        ({"low": 0.05, "central": 0.07, "high": 0.09, "unit": "share"}, None, "7.0% (5.0% to 9.0%)"),
         ({"low": 24.2, "central": 105.0, "high": 591.0, "unit": "x"}, None, "110× (24× to 590×)"),
         ({"low": 0.0384, "central": 0.0989, "high": 0.243, "unit": "kWh per USD"}, None, "0.099 (0.038 to 0.24) kWh per USD"),
         # a price gap of 2.83% between -1.1% and 6.9% keeps 2 figures, not 3
@@ -280,3 +280,18 @@ def test_wide_tables_scroll_in_their_box():
     page = render_index([FACTCHECK])
     assert '<div class="scroll"><table class="verdicts">' in page
     assert ".scroll{max-width:100%;overflow-x:auto}" in page
+
+
+def test_citation_file_is_valid_cff_and_in_step_with_the_package():
+    import yaml
+
+    import tokenecon
+    from tokenecon import paths
+
+    cff = yaml.safe_load((paths.PROJ_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors", "version", "type"} <= set(cff)  # required by CFF 1.2.0 (+ version, type)
+    assert all("name" in a or "family-names" in a for a in cff["authors"])
+    assert str(cff["version"]) == tokenecon.__version__
+    page = render_index([sidecar("a")])
+    assert "How to cite" in page and "CITATION.cff" in page

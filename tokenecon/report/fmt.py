@@ -6,7 +6,7 @@ not in tables); percentages and multipliers written against the number ("4.9%", 
 ("16–22 February 2026").
 
 * :func:`number` — a number with ``sig`` significant figures; integers below a million stay exact.
-* :func:`sig_for` — the significant figures an interval supports (two digits of its half-width).
+* :func:`sig_for` — the significant figures an interval supports (to the leading digit of its half-width).
 * :func:`estimate` — an :class:`~tokenecon.estimate.Estimate` (or low/central/high dict) as text.
 * :func:`pct`, :func:`times` — shares as percentages, ratios as multipliers.
 * :func:`day`, :func:`date_range`, :func:`week_of` — dates in words.
@@ -59,9 +59,10 @@ def round_sig(x: float, sig: int) -> float:
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
-def _plain(x: float, sig: int) -> str:
+def _plain(x: float, sig: int, strip: bool = True) -> str:
     """Positional notation with thousands separators and at most ``sig`` significant figures
-    (trailing zeros after the decimal point dropped, as ``%g`` does)."""
+    (trailing zeros after the decimal point dropped, as ``%g`` does, unless ``strip=False``: in an interval
+    the ends keep the centre's precision, "10.7% to 16.0%")."""
     if x == 0:
         return "0"
     exp = math.floor(math.log10(abs(x)))
@@ -69,39 +70,42 @@ def _plain(x: float, sig: int) -> str:
     exp = math.floor(math.log10(abs(r))) if r else exp  # 9.96 -> 10.0 moves up a decade
     decimals = max(0, sig - 1 - exp)
     text = f"{r:,.{decimals}f}"
-    if "." in text:
+    if strip and "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def number(x, sig: int = POINT_SIG, *, words: bool = True) -> str:
+def number(x, sig: int | None = None, *, words: bool = True, strip: bool = True) -> str:
     """Human text for a number: ``8.743e12 -> '8.74 trillion'``, ``1234.4 -> '1,230'``, ``0.0123456 -> '0.0123'``.
 
-    Integers below a million are shown exactly (``12,345``): a count is not a measurement. ``words=False``
+    ``sig`` defaults to 3; integers below a million are then shown exactly (``12,345``): a count is not a
+    measurement (pass ``sig`` to round one anyway). ``words=False``
     writes large numbers out in digits (``8,740,000,000,000``). Never scientific notation.
     """
     if isinstance(x, bool):
         return "yes" if x else "no"
     if _missing(x):
         return NA
-    if isinstance(x, Integral) and abs(int(x)) < 1_000_000:
-        return f"{int(x):,}"
+    if sig is None:
+        if isinstance(x, Integral) and abs(int(x)) < 1_000_000:
+            return f"{int(x):,}"
+        sig = POINT_SIG
     x = float(x)
     sig = max(1, int(sig))
     ax = abs(x)
     if words:
         for scale, word in SCALES:
             if round_sig(ax, sig) >= scale:
-                return f"{_plain(x / scale, sig)} {word}"
-    return _plain(x, sig)
+                return f"{_plain(x / scale, sig, strip)} {word}"
+    return _plain(x, sig, strip)
 
 
 def sig_for(low: float, central: float, high: float, *, max_sig: int = MAX_SIG, min_sig: int = 2) -> int:
     """Significant figures of ``central`` that an interval ``[low, high]`` supports.
 
-    The last digit shown is the second digit of the half-width: ``105`` in ``[24, 591]`` (half-width 284,
-    tens) keeps 2 figures; ``2.83`` in ``[-1.1, 6.9]`` (half-width 4, tenths) keeps 2; a point value keeps
-    ``max_sig``. Never fewer than ``min_sig`` nor more than ``max_sig``.
+    The last digit shown is the leading digit of the half-width: ``12.8`` in ``[10.7, 16.0]`` (half-width
+    2.6, units) keeps 2 figures ("13"); ``4.93`` in ``[4.91, 4.95]`` keeps 3; a point value keeps ``max_sig``.
+    Never fewer than ``min_sig`` (2: "2.8%", not "3%", for a gap between -1.1% and 6.9%) nor more than ``max_sig``.
     """
     if any(_missing(v) for v in (low, central, high)):
         return max_sig
@@ -109,7 +113,7 @@ def sig_for(low: float, central: float, high: float, *, max_sig: int = MAX_SIG, 
     ref = max(abs(float(central)), abs(float(low)), abs(float(high)))
     if half <= 0 or ref == 0:
         return max_sig
-    last = math.floor(math.log10(half)) - 1  # decimal position of the last digit worth showing
+    last = math.floor(math.log10(half))  # decimal position of the last digit worth showing
     lead = math.floor(math.log10(abs(float(central)))) if central else math.floor(math.log10(ref))
     return max(min_sig, min(max_sig, lead - last + 1))
 
@@ -158,7 +162,7 @@ def _with_unit(text: str, unit: str | None, bare: bool) -> str:
     return f"{text} {unit}"
 
 
-def _scalar(x, unit: str | None, sig: int) -> str:
+def _scalar(x, unit: str | None, sig: int, strip: bool = True) -> str:
     if isinstance(x, bool):
         return "yes" if x else "no"
     if _missing(x):
@@ -166,10 +170,10 @@ def _scalar(x, unit: str | None, sig: int) -> str:
     if unit in PURE_UNITS:
         return f"{float(x):+.2f}"
     if unit in SHARE_UNITS:
-        return _plain(100 * float(x), sig) if x else "0"
+        return _plain(100 * float(x), sig, strip) if x else "0"
     if unit in TIMES_UNITS:
-        return number(float(x), sig, words=False)
-    return number(float(x), sig)
+        return number(float(x), sig, words=False, strip=strip)
+    return number(float(x), sig, strip=strip)
 
 
 def value(x, unit: str | None = None, *, sig: int = POINT_SIG, bare: bool = False) -> str:
@@ -189,9 +193,9 @@ def estimate_parts(est, unit: str | None = None, *, bare: bool = False, sig: int
         return value(mid, u, bare=bare), NA
     scale = 100 if u in SHARE_UNITS else 1
     s = sig or sig_for(lo * scale, mid * scale, hi * scale)
-    mid_t = _with_unit(_scalar(mid, u, s), u, bare)
-    # the bounds keep as many figures as the central value, and at least 2
-    lo_t, hi_t = (_scalar(v, u, max(2, s)) for v in (lo, hi))
+    mid_t = _with_unit(_scalar(mid, u, s, strip=False), u, bare)
+    # the bounds keep as many figures as the central value, and at least 2 (trailing zeros kept)
+    lo_t, hi_t = (_scalar(v, u, max(2, s), strip=False) for v in (lo, hi))
     attached = not bare and (u in SHARE_UNITS or u in PERCENT_UNITS or u in TIMES_UNITS)
     lo_t = _with_unit(lo_t, u, bare) if attached else lo_t
     return mid_t, f"{lo_t} to {_with_unit(hi_t, u, bare)}"

@@ -218,7 +218,7 @@ def _headlines(sidecars: list[dict]) -> list[dict]:
                 "text": text, "interval": interval, "label": dates_in_words(label),
                 "scope": dates_in_words(rec.get("scope")) or None, "kind": _interval_kind(rec),
                 "report": report, "href": href,
-                "link_text": f"How {report} computes it" if rec.get("section") else f"from {report}",
+                "link_text": f"How it is computed ({report})" if rec.get("section") else f"from {report}",
             })
     return tiles
 

@@ -77,7 +77,9 @@ def _slug(text: str) -> str:
     import re
 
     s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    return s[:60].strip("-") or "data"
+    if len(s) > 60:  # cut at a word boundary
+        s = s[:61].rsplit("-", 1)[0]
+    return s.strip("-") or "data"
 
 
 def download_link(df, name: str, *, text: str = "Download the data (CSV)") -> str:
@@ -137,8 +139,9 @@ def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str
     display(HTML(out))
 
 
-def fmt_num(x: float, sig: int = 3) -> str:
-    """Human format with thousands separators and ``sig`` significant figures: 8.74e12 -> '8.74 trillion'.
+def fmt_num(x: float, sig: int | None = None) -> str:
+    """Human format with thousands separators and ``sig`` significant figures (default 3; integers below a
+    million exact): 8.74e12 -> '8.74 trillion'.
 
     Kept for the notebooks; the rule lives in :func:`tokenecon.report.fmt.number`."""
     from tokenecon.report import fmt
