@@ -545,3 +545,74 @@ def optional_override(name: str, value: float) -> float | None:
     if v < 0:
         raise ValueError(f"{name}: expected a value >= 0, or {FROM_TABLE} for 'from the table', got {value!r}")
     return v
+
+
+# --------------------------------------------------------------------------- energy against interactivity
+
+def interactivity_frontier(model: str, hardware: str, *, user_tokens_per_s=None, context: int = 2048,
+                           n_gpus: int | None = None, data_parallel: int | None = None, precision: str | None = None,
+                           mtp_acceptance: float = 0.0):
+    """GPU energy and throughput against per-user speed for a model on a chip, the way ML.ENERGY and
+    InferenceX present them: one row per target speed (default 5 to 100 tokens/s per user) with the largest
+    feasible batch meeting it. Columns: user_tokens_per_s, batch, limited_by, data_parallel, n_gpus,
+    gpu_j_per_token, tokens_per_s_per_gpu, power_w_per_gpu. Speeds a batch of one cannot reach are left out.
+    ``data_parallel`` None: for a MoE model the better of 1 and ``n_gpus`` at each speed (as :func:`build_case`)."""
+    import pandas as pd
+
+    from tokenecon.model import energy as en
+    from tokenecon.model.efficiency import calibrated
+    from tokenecon.data.lookup import hardware_name
+
+    hw = hardware_name(hardware)
+    shape = en.model_shape(_model_key(model), precision)
+    hwe = en.hardware_energy(hw)
+    n = _as_value_error(en.default_n_gpus, shape, hwe, context=context) if n_gpus is None else int(n_gpus)
+    speeds = np.geomspace(5, 100, 25) if user_tokens_per_s is None else np.atleast_1d(np.asarray(user_tokens_per_s, float))
+    rows = []
+    for u in speeds:
+        try:
+            dp, op = _decode_deployment(shape, hwe, n=n, ctx=context, u=float(u), eff=calibrated(hw),
+                                        data_parallel=data_parallel, mtp=mtp_acceptance)
+        except ValueError as exc:
+            if "above what a batch of one reaches" in str(exc):
+                continue
+            raise
+        r = op.result
+        rows.append({"user_tokens_per_s": float(u), "batch": op.batch, "limited_by": op.limited_by,
+                     "data_parallel": dp, "n_gpus": n, "gpu_j_per_token": float(r.j_per_token),
+                     "tokens_per_s_per_gpu": float(r.tokens_per_s_per_gpu), "power_w_per_gpu": float(r.power_w_per_gpu)})
+    return pd.DataFrame(rows, columns=["user_tokens_per_s", "batch", "limited_by", "data_parallel", "n_gpus",
+                                       "gpu_j_per_token", "tokens_per_s_per_gpu", "power_w_per_gpu"])
+
+
+#: DeepSeek's disclosed decode deployment (open-infra-index day 6): 144 GPUs (18 nodes) per decode instance,
+#: expert parallelism across them with data-parallel attention, average KV length 4,989 tokens, 20-22 output
+#: tokens/s per user; 14.8k output tokens/s per 8-GPU node on average.
+DEEPSEEK_DECODE_GPUS = 144
+DEEPSEEK_KV_LENGTH = 4989
+DEEPSEEK_USER_TOKENS_PER_S = (20.0, 21.0, 22.0)
+DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S = 14_800.0
+
+
+def deepseek_decode_reproduction(*, mtp_acceptance: float = 0.0, hardware: str = "H800", model: str = "deepseek-v3"):
+    """The model's decode throughput per 8-GPU node in DeepSeek's disclosed deployment (144 GPUs, data-parallel
+    attention, 4,989-token KV, 20-22 tokens/s per user) against the disclosed 14.8k — from the model's step
+    time, not from the disclosure. Returns rows user_tokens_per_s, batch, limited_by, node_tokens_per_s,
+    gpu_j_per_token, ratio (model / disclosed)."""
+    import pandas as pd
+
+    from tokenecon.model import energy as en
+    from tokenecon.model.efficiency import calibrated
+    from tokenecon.data.lookup import hardware_name
+
+    hw = hardware_name(hardware)
+    shape, hwe = en.model_shape(_model_key(model)), en.hardware_energy(hw)
+    rows = []
+    for u in DEEPSEEK_USER_TOKENS_PER_S:
+        op = _as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=u, context=DEEPSEEK_KV_LENGTH,
+                             n_gpus=DEEPSEEK_DECODE_GPUS, efficiency=calibrated(hw), data_parallel=DEEPSEEK_DECODE_GPUS,
+                             mtp_acceptance=mtp_acceptance)
+        node = 8 * float(op.result.tokens_per_s_per_gpu)
+        rows.append({"user_tokens_per_s": u, "batch": op.batch, "limited_by": op.limited_by, "node_tokens_per_s": node,
+                     "gpu_j_per_token": float(op.result.j_per_token), "ratio": node / DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S})
+    return pd.DataFrame(rows)
