@@ -67,6 +67,13 @@ def test_text_output(capsys):
         (["--country", "atlantis"], "known: "),
         (["--scenario", "cheap"], "known: reference"),
         (["--phase", "thinking"], "known: output"),
+        (["--user-tokens-per-s", "0"], "--user-tokens-per-s: expected a per-user speed > 0"),
+        (["--user-tokens-per-s", "-4"], "--user-tokens-per-s: expected a per-user speed > 0"),
+        (["--user-tokens-per-s", "5000"], "--user-tokens-per-s: 5000 is above what a batch of one reaches"),
+        (["--user-tokens-per-s", "21", "--batch", "64"], "--batch, --user-tokens-per-s: give one"),
+        (["--n-gpus", "1"], "--n-gpus: deepseek-v3 (fp8) on 1 x H100"),
+        (["--batch", "100000"], "--batch: 100,000 sequences of 2,048 tokens need"),
+        (["--mtp-acceptance", "2"], "--mtp-acceptance"),
     ],
 )
 def test_bad_options_name_the_option(capsys, args, needle):
@@ -78,3 +85,19 @@ def test_bad_options_name_the_option(capsys, args, needle):
 def test_unknown_model_lists_known_names(capsys):
     rc, _, err = _run(capsys, "--model", "gpt-9000")
     assert rc == 2 and "deepseek-v3" in err
+
+
+def test_user_speed_sets_the_batch_and_the_scenario_draws_it(capsys):
+    rc, out, _ = _run(capsys, "--model", "deepseek-v3", "--hardware", "H800", "--phase", "output", "--draws", "300",
+                      "--user-tokens-per-s", "30", "--format", "json")
+    fixed = json.loads(out)["phases"]["output"]
+    assert rc == 0 and fixed["user_tokens_per_s"] == 30 and fixed["user_tokens_per_s_drawn"] is None
+    case = serving.build_case("deepseek-v3", phase="output", hardware="H800", user_tokens_per_s=30)
+    assert fixed["batch"] == case.batch and fixed["limited_by"] in ("latency", "memory")
+    _, out, _ = _run(capsys, "--model", "deepseek-v3", "--hardware", "H800", "--phase", "output", "--draws", "300",
+                     "--format", "json")
+    drawn = json.loads(out)["phases"]["output"]
+    assert drawn["user_tokens_per_s"] == 21 and drawn["user_tokens_per_s_drawn"] == list(serving.USER_TOKENS_PER_S)
+    # a faster per-user speed means a smaller batch and more energy per token
+    assert fixed["batch"] < drawn["batch"]
+    assert fixed["gpu_j_per_token"]["median"] > drawn["gpu_j_per_token"]["median"]

@@ -137,3 +137,35 @@ def test_probe_regime_on_a_chip_never_probed_states_the_assumption(capsys):
     probe = efficiency.calibrated("H200", regime="probe")
     assert rc == 0 and o["regime"] == "probe" and "never probed" in o["efficiency_basis"]
     assert o["efficiency"]["flop_util"] == probe.flop_util and o["efficiency"]["bw_util"] == probe.bw_util
+
+
+def test_user_speed_gives_the_largest_batch_meeting_it(capsys):
+    from tokenecon.model import energy as en
+
+    rc, out, _ = _run(["--model", "deepseek-v3", "--hardware", "H800", "--context", "2048", "--user-tokens-per-s",
+                       "30", "--format", "json"], capsys)
+    o = json.loads(out)
+    op = en.operating_point("deepseek-v3", "H800", user_tokens_per_s=30, context=2048)
+    assert rc == 0 and o["batch"] == op.batch and o["user_tokens_per_s"] >= 30
+    assert o["memory"]["max_feasible_batch"] >= o["batch"]
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--model", "deepseek-v3", "--hardware", "H100", "--n-gpus", "1", "--batch", "8", "--context", "2048"],
+     "--n-gpus: deepseek-v3 (fp8) on 1 x H100 (80 GB each, 90% usable = 72 GB) cannot hold the weights"),
+    (["--model", "deepseek-v3", "--hardware", "H100", "--batch", "10000000", "--context", "1000000000"],
+     "--context: one sequence of 1,000,000,000 tokens"),
+    (["--model", "deepseek-v3", "--hardware", "H100", "--n-gpus", "16", "--batch", "100000", "--context", "2048"],
+     "largest feasible batch is"),
+    (["--model", "deepseek-v3", "--hardware", "H800", "--context", "2048", "--user-tokens-per-s", "0"],
+     "--user-tokens-per-s: expected a per-user speed > 0"),
+    (["--model", "deepseek-v3", "--hardware", "H800", "--context", "2048", "--user-tokens-per-s", "-1"],
+     "--user-tokens-per-s: expected a per-user speed > 0"),
+    (["--model", "deepseek-v3", "--hardware", "H800", "--context", "2048", "--user-tokens-per-s", "1000"],
+     "--user-tokens-per-s: 1000 is above what a batch of one reaches"),
+    (["--model", "deepseek-v3", "--hardware", "H800", "--context", "2048", "--n-gpus", "16", "--data-parallel", "32"],
+     "--data-parallel"),
+])
+def test_infeasible_points_are_refused_naming_the_option(capsys, argv, needle):
+    rc, out, err = _run(argv, capsys)
+    assert rc == 2 and out == "" and needle in err and "Traceback" not in err

@@ -112,3 +112,31 @@ def test_table_distributions_cover_every_input():
     # Region scoping: China's facility cost row, and the western hub falls back to it.
     assert d["facility_usd_per_w"].central == pytest.approx(10.78)
     assert u.distributions("H100", "CN-WEST-HUB")["facility_usd_per_w"].central == pytest.approx(6.12)
+
+
+def test_chunked_evaluation_equals_one_pass():
+    dists = u.distributions("H100", "US")
+    a = u.run(dists, POINT, 0.08, draws=5000, seed=4, chunk=5000)
+    b = u.run(dists, POINT, 0.08, draws=5000, seed=4, chunk=333)
+    for k in u.OUTPUTS:
+        np.testing.assert_array_equal(a.samples[k], b.samples[k])
+
+
+def test_an_uncertain_operating_point_is_drawn_and_interpolated():
+    grid = (10.0, 20.0, 40.0)
+    pt = u.ServingPoint(1000.0, 600.0, 700.0, interactivity_grid=grid,
+                        variants=(((4000.0, 1000.0, 250.0), (650.0, 600.0, 550.0)),), interactivity=(10.0, 20.0, 40.0))
+    d = u.draw_operating_points(pt, 20000, seed=1)
+    assert d["user_tokens_per_s"].min() >= 10 and d["user_tokens_per_s"].max() <= 40
+    # at a drawn speed of exactly a grid point the throughput is the grid's; in between, log-linear
+    i = np.argmin(np.abs(d["user_tokens_per_s"] - 20.0))
+    assert d["serving_tokens_per_s_per_gpu"][i] == pytest.approx(1000.0, rel=1e-2)
+    mid = np.sqrt(10.0 * 20.0)
+    j = np.argmin(np.abs(d["user_tokens_per_s"] - mid))
+    assert d["serving_tokens_per_s_per_gpu"][j] == pytest.approx(2000.0, rel=1e-2)  # geometric mean of 4000, 1000
+    res = u.run(u.distributions("H100", "US"), pt, 0.08, draws=20000, seed=1)
+    fixed = u.run(u.distributions("H100", "US"), POINT, 0.08, draws=20000, seed=1)
+    w = lambda r: r.estimate("gpu_j_per_token").high / r.estimate("gpu_j_per_token").low  # noqa: E731
+    assert w(res) > w(fixed)  # the operating point's uncertainty is inside the interval
+    with pytest.raises(ValueError, match="variant"):
+        u.ServingPoint(1.0, 1.0, 1.0, interactivity_grid=(1.0, 2.0), variants=(((1.0,), (1.0,)),), interactivity=(1, 1, 2))

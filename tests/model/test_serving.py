@@ -198,3 +198,46 @@ def test_carbon_g_per_mtok_is_energy_times_intensity():
     ratio = serving.carbon_g_per_mtok("deepseek-v3", country="CN", draws=4000).central / serving.carbon_g_per_mtok("deepseek-v3", country="US", draws=4000).central
     cn, us = serving.grid_carbon_intensity("CN"), serving.grid_carbon_intensity("US")
     assert cn.low / us.high * 0.97 <= ratio <= cn.high / us.low * 1.03
+
+
+# --------------------------------------------------------------------------- operating point (issue: real traffic)
+
+def test_reference_case_serves_the_largest_feasible_batch_at_21_tokens_per_s_per_user():
+    from tokenecon.model import energy as en
+    from tokenecon.model.efficiency import calibrated
+
+    c = serving.build_case("deepseek-v3", phase="output", hardware="H800")
+    assert c.user_tokens_per_s == 21.0 and c.point.uncertain and c.point.interactivity == serving.USER_TOKENS_PER_S
+    shape, hw = en.model_shape("deepseek-v3"), en.hardware_energy("H800")
+    op = en.latency_operating_point(shape, hw, user_tokens_per_s=21.0, context=2048, n_gpus=c.n_gpus,
+                                    efficiency=calibrated("H800"), data_parallel=c.data_parallel)
+    assert c.batch == op.batch and c.point.tokens_per_second_per_gpu == pytest.approx(float(op.result.tokens_per_s_per_gpu))
+    assert en.memory_fit(shape, hw, n_gpus=c.n_gpus, batch=c.batch, context=2048, data_parallel=c.data_parallel).fits
+    # either one attention replica or one per GPU, whichever serves more tokens per GPU at that speed
+    other = 1 if c.data_parallel == c.n_gpus else c.n_gpus
+    try:
+        alt = en.latency_operating_point(shape, hw, user_tokens_per_s=21.0, context=2048, n_gpus=c.n_gpus,
+                                         efficiency=calibrated("H800"), data_parallel=other)
+        assert float(alt.result.tokens_per_s_per_gpu) <= c.point.tokens_per_second_per_gpu
+    except en.EnergyInputError:
+        pass
+
+
+def test_a_fixed_batch_that_does_not_fit_is_refused():
+    with pytest.raises(ValueError, match=r"^batch: .*largest feasible batch is"):
+        serving.build_case("deepseek-v3", phase="output", hardware="H100", batch=100_000)
+    with pytest.raises(ValueError, match=r"^n_gpus: "):
+        serving.build_case("deepseek-v3", phase="output", hardware="H100", n_gpus=1, batch=8)
+    with pytest.raises(ValueError, match=r"^batch, user_tokens_per_s"):
+        serving.build_case("deepseek-v3", phase="output", batch=64, user_tokens_per_s=21)
+
+
+def test_the_small_batch_scenario_is_capped_by_memory():
+    c = serving.build_case("llama-3.1-70b", phase="output", scenario="small-batch", n_gpus=2)
+    assert c.batch == c.max_memory_batch < 16 and c.limited_by == "memory"
+
+
+def test_interactivity_frontier_falls_with_speed():
+    f = serving.interactivity_frontier("llama-3.1-8b", "H100", user_tokens_per_s=[10, 30, 60, 120])
+    assert list(f["user_tokens_per_s"]) == [10, 30, 60, 120]
+    assert f["gpu_j_per_token"].is_monotonic_increasing and f["batch"].is_monotonic_decreasing
