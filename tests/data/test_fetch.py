@@ -209,6 +209,15 @@ def test_unreachable_server_fails_within_seconds(env, monkeypatch):
     assert took < 10 and "TOKENECON_OPENROUTER_URL" in str(err)
 
 
+def test_a_server_that_never_answers_times_out(env, monkeypatch):
+    with socket.socket() as s:  # accepts connections (kernel backlog) but never replies
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        monkeypatch.setenv(fetch.URL_ENV, f"http://127.0.0.1:{s.getsockname()[1]}/api/v1")
+        err, took = _refused(env, "timed out", timeout=(1.0, 0.3))
+    assert took < 10
+
+
 def _first(doc, day, slug=None):
     return next(r for r in doc["data"] if r["date"] == day and (slug is None or r["model_permaslug"] == slug))
 

@@ -430,12 +430,18 @@ def request_page(session, root: str, key: str, start: dt.date, end: dt.date, *, 
     try:
         r = session.get(url, params=params, headers={"Authorization": f"Bearer {key}"}, timeout=timeout)
     except requests.exceptions.Timeout:
-        raise FetchError(f"{where}: timed out after {timeout} s (connect, read); nothing written") from None
+        raise FetchError(f"{where}: timed out ({timeout[0]:g} s to connect, {timeout[1]:g} s to read); nothing written") from None
     except requests.exceptions.RetryError as exc:
         raise FetchError(f"{where}: gave up after retries ({exc.args[0].reason if exc.args else exc}); nothing written") from None
     except requests.exceptions.ConnectionError as exc:
+        from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
         reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else exc
-        raise FetchError(f"{where}: cannot connect ({reason}); check the network or {URL_ENV}; nothing written") from None
+        if isinstance(reason, Urllib3Timeout):
+            raise FetchError(f"{where}: timed out after retries ({timeout[0]:g} s to connect, {timeout[1]:g} s to read); "
+                             "nothing written") from None
+        text = str(reason).split(">: ", 1)[-1]  # drop urllib3's object repr, keep the system's words
+        raise FetchError(f"{where}: cannot connect ({text}); check the network or {URL_ENV}; nothing written") from None
     if r.status_code in (401, 403):
         raise FetchError(f"{where}: HTTP {r.status_code}: the API refused the key in {KEY_ENV}; nothing written")
     if r.status_code == 429:
