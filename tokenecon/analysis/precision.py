@@ -326,4 +326,6 @@ def chinese_model_kwh_per_mtok_precision_mix(scenario: str = "reference", draws:
                    TABLES, SECTION,
                    note="Before (one documented precision per model): "
                         f"{b.kwh_per_mtok.central:.3g} kWh per million tokens.",
-                   extra={"before": b.kwh_per_mtok, "table": eff["table"], "effect": eff})
+                   extra={"before": b.kwh_per_mtok, "table": eff["table"], "effect": eff},
+                   variant="; ".join(f"{k} {v}" for k, v, d in (("scenario", scenario, "reference"), ("draws", draws, 2000),
+                                                                 ("seed", seed, 0)) if v != d))
