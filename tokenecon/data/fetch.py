@@ -434,10 +434,12 @@ def request_page(session, root: str, key: str, start: dt.date, end: dt.date, *, 
     except requests.exceptions.RetryError as exc:
         raise FetchError(f"{where}: gave up after retries ({exc.args[0].reason if exc.args else exc}); nothing written") from None
     except requests.exceptions.ConnectionError as exc:
+        from urllib3.exceptions import NewConnectionError
         from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
         reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else exc
-        if isinstance(reason, Urllib3Timeout):
+        # NewConnectionError subclasses urllib3's ConnectTimeoutError: test it first.
+        if isinstance(reason, Urllib3Timeout) and not isinstance(reason, NewConnectionError):
             raise FetchError(f"{where}: timed out after retries ({timeout[0]:g} s to connect, {timeout[1]:g} s to read); "
                              "nothing written") from None
         text = str(reason).split(">: ", 1)[-1]  # drop urllib3's object repr, keep the system's words
