@@ -183,3 +183,23 @@ def test_serving_fit_stores_only_identified_parameters(tables, gpu):
     freed = cal.fit(w, fitted + ("bw_util",), base=eff)
     assert cal.loss(w, freed) > 0.99 * best
     assert eff.bw_util == probe.bw_util
+
+
+def test_bootstrap_refits_vary_only_the_fitted_factors_and_bracket_the_fit():
+    boot = data.load("energy_calibration_bootstrap")
+    cal_t = data.load("energy_calibration").set_index(["regime", "hardware"])
+    assert set(boot["hardware"]) == {"B200", "H100"}
+    for gpu, g in boot.groupby("hardware"):
+        central = cal_t.loc[("serving", gpu)]
+        fitted = central["fitted_parameters"].split()
+        assert len(g) == cal.BOOTSTRAP_REPLICATES and (g["fitted_parameters"] == central["fitted_parameters"]).all()
+        for p in cal.ALL_PARAMS:
+            if p in fitted:
+                assert g[p].nunique() > 1 and g[p].min() <= central[p] <= g[p].max(), (gpu, p)
+            else:
+                assert (g[p] == central[p]).all(), (gpu, p)
+    # the Monte Carlo sees the replicates of the fit a chip borrows, busy power scaled by TDP
+    h20 = efficiency.bootstrap_factors("H20")
+    h100 = efficiency.bootstrap_factors("H100")
+    assert len(h20) == len(h100) == cal.BOOTSTRAP_REPLICATES
+    assert h20[0].busy_power_w == pytest.approx(h100[0].busy_power_w * 400 / 700)

@@ -18,7 +18,8 @@ def build_data(**kw) -> dict:
     from tokenecon import data
     from tokenecon.model import calibration
 
-    return data.build(fitters={"energy_calibration": calibration.calibration_table}, **kw)
+    return data.build(fitters={"energy_calibration": calibration.calibration_table,
+                               "energy_calibration_bootstrap": calibration.bootstrap_table}, **kw)
 
 
 def _cmd_data(args) -> int:

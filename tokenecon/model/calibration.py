@@ -155,14 +155,18 @@ def predict(work: _Work, eff: Efficiency, rows=slice(None), throughput: bool = F
     return (j, 1.0 / s_per_tok) if throughput else j
 
 
-def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows=slice(None)) -> Efficiency:
-    """Least-squares fit of ``params`` (log errors) on the selected rows; other fields from ``base``."""
+def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows=slice(None),
+        start: Efficiency | None = None) -> Efficiency:
+    """Least-squares fit of ``params`` (log errors) on the selected rows; other fields from ``base``.
+    ``start``: start from these factors instead of the fixed start (a bootstrap refit starts at the fit)."""
     from scipy.optimize import least_squares
 
     base = base or Efficiency()
     lo = np.array([_BOUNDS[p][0] for p in params])
     hi = np.array([_BOUNDS[p][1] for p in params])
-    x0 = np.array([_START[p] for p in params])
+    x0 = np.array([_START[p] if start is None else float(np.clip(getattr(start, p), _BOUNDS[p][0], _BOUNDS[p][1]))
+                   for p in params])
+    x_scale = np.maximum(np.array([_START[p] for p in params]), 1e-3)
     meas = np.log(work.measured[rows])
     meas_tps = np.log(work.tokens_per_s[rows])
 
@@ -173,7 +177,7 @@ def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows
         j, tps = predict(work, eff_of(x), rows, throughput=True)
         return np.concatenate([np.log(j) - meas, np.log(tps) - meas_tps])
 
-    res = least_squares(resid, x0, bounds=(lo, hi), x_scale=np.maximum(x0, 1e-3), method="trf")
+    res = least_squares(resid, x0, bounds=(lo, hi), x_scale=x_scale, method="trf")
     return eff_of(res.x)
 
 
@@ -318,3 +322,54 @@ def predicted_vs_measured(out_of_sample: bool = True) -> pd.DataFrame:
             out["predicted_j_per_token_out_of_sample"] = oos
         parts.append(out)
     return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- bootstrap over models
+
+#: Bootstrap replicates of the serving fit stored per GPU type (resampling whole models with replacement).
+BOOTSTRAP_REPLICATES = 20
+BOOTSTRAP_SEED = 11
+#: Significant digits of the stored replicates (coarser than the fit: a replicate moves with its resample).
+BOOTSTRAP_DIGITS = 2
+
+
+def bootstrap_fits(work: _Work, fitted, central: Efficiency, base: Efficiency, *, replicates: int = BOOTSTRAP_REPLICATES,
+                   seed: int = BOOTSTRAP_SEED) -> list[Efficiency]:
+    """Refits of the identified factors on resamples of the measured *models* (drawn with replacement, each
+    model's runs kept together), started at the central fit so a factor a resample cannot move stays put."""
+    rng = np.random.default_rng(seed)
+    models = np.array(sorted(set(work.model)))
+    idx = {m: np.flatnonzero(work.model == m) for m in models}
+    out = []
+    for _ in range(int(replicates)):
+        pick = rng.choice(models, size=len(models), replace=True)
+        rows = np.concatenate([idx[m] for m in pick])
+        out.append(fit(work, tuple(fitted), base=base, rows=rows, start=central))
+    return out
+
+
+def bootstrap_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The ``energy_calibration_bootstrap`` table: per serving GPU type, :data:`BOOTSTRAP_REPLICATES` refits
+    on resampled models (the fitted factors only; tied ones repeat the central fit's)."""
+    from tokenecon import data
+
+    meas, models, hardware, probe = (frames[k] for k in ("energy_measurements", "models", "hardware", "gpu_energy_probe"))
+    cal = frames.get("energy_calibration")
+    if cal is None:
+        cal = data.load("energy_calibration")
+    probe_row = cal[cal["regime"] == "probe"].iloc[0]
+    e_probe = Efficiency(**{k: float(probe_row[k]) for k in Efficiency.__dataclass_fields__})
+    rows = []
+    ml = meas[meas["dataset"] == "mlenergy_v3"]
+    for gpu in sorted(ml["hardware"].unique()):
+        r = cal[(cal["regime"] == "serving") & (cal["hardware"] == gpu)].iloc[0]
+        central = Efficiency(**{k: float(r[k]) for k in Efficiency.__dataclass_fields__})
+        fitted = tuple(str(r["fitted_parameters"]).split())
+        w = prepare(ml[ml["hardware"] == gpu].reset_index(drop=True), models, hardware, probe)
+        for i, e in enumerate(bootstrap_fits(w, fitted, central, e_probe)):
+            rows.append({"hardware": gpu, "replicate": i,
+                         **{k: (float(f"{getattr(e, k):.{BOOTSTRAP_DIGITS}g}") if k in fitted else getattr(central, k))
+                            for k in Efficiency.__dataclass_fields__},
+                         "fitted_parameters": " ".join(fitted)})
+    df = pd.DataFrame(rows)
+    return df[[c.name for c in data.table("energy_calibration_bootstrap").columns]]

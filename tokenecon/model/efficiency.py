@@ -106,6 +106,32 @@ def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
     return Efficiency(**factors)
 
 
+@lru_cache(maxsize=1)
+def _bootstrap_table() -> pd.DataFrame | None:
+    try:
+        return data.load("energy_calibration_bootstrap")
+    except FileNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def bootstrap_factors(hardware: str) -> tuple[Efficiency, ...]:
+    """The stored bootstrap refits of the serving factors that ``hardware`` uses (via :data:`SERVING_FIT_FOR`,
+    busy power scaled by TDP as in :func:`calibrated`); empty when the table has not been built."""
+    key = hardware_name(hardware)
+    t = _bootstrap_table()
+    if t is None:
+        return ()
+    src = SERVING_FIT_FOR.get(key, "H100")
+    out = []
+    for _, r in t[t["hardware"] == src].sort_values("replicate").iterrows():
+        f = {k: float(r[k]) for k in FIELDS}
+        if src != key:
+            f["busy_power_w"] *= tdp_w(key) / tdp_w(src)
+        out.append(Efficiency(**f))
+    return tuple(out)
+
+
 def calibration_basis(hardware: str, regime: str = "serving") -> str:
     """In words: where ``hardware``'s efficiency factors come from in ``regime``, and whether that chip was
     ever measured in it (the assumption a reader must know)."""

@@ -259,7 +259,7 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
                pue: float | None = None, electricity_usd_per_kwh: float | None = None,
                gpu_price_usd: float | None = None, life_years: float | None = None,
                user_tokens_per_s: float | None = None, data_parallel: int | None = None,
-               mtp_acceptance: float = 0.0) -> Case:
+               mtp_acceptance: float = 0.0, fit_uncertainty: bool = True) -> Case:
     """A :class:`Case`: the scenario's serving point (overridable) and the input distributions.
 
     Output (decode) tokens: with a per-user speed (``user_tokens_per_s``, else the scenario's), the batch is
@@ -270,7 +270,9 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     (attention replicas) to the better of 1 and ``n_gpus`` for a MoE model. For input (prefill) tokens one
     prompt of ``context`` tokens per GPU is processed per step. Overrides fix an input at a value (no longer
     drawn): ``utilisation`` (0..1], ``pue`` (>= 1), ``electricity_usd_per_kwh`` (>= 0; replaces the country
-    table price), ``gpu_price_usd`` (>= 0), ``life_years`` (> 0).
+    table price), ``gpu_price_usd`` (>= 0), ``life_years`` (> 0). ``fit_uncertainty``: draw the serving factors
+    from their bootstrap refits (``energy_calibration_bootstrap``), one per Monte Carlo draw, so the fit's
+    uncertainty is inside the interval; the central value stays at the stored fit.
     """
     from tokenecon.model import energy as en
     from tokenecon.model.efficiency import calibrated
@@ -305,17 +307,27 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     u = u_given if u_given is not None else (st.user_tokens_per_s if batch is None else None)
     dp, limited, cap = data_parallel or 1, "batch", 0
     grid, variants, inter = (), (), ()
+    from tokenecon.model.efficiency import bootstrap_factors
+
+    boot = bootstrap_factors(hw) if fit_uncertainty else ()
     if energy_phase == "decode" and u is not None:
         dp, op = _decode_deployment(shape, hwe, n=n, ctx=ctx, u=u, eff=eff, data_parallel=data_parallel, mtp=mtp)
         res, b, limited, cap = op.result, op.batch, op.limited_by, op.max_memory_batch
         if u_given is None:  # the scenario's speed: drawn in the Monte Carlo over a grid of operating points
             lo, mid, hi = USER_TOKENS_PER_S
             grid = tuple(float(x) for x in np.geomspace(lo, hi, INTERACTIVITY_GRID_POINTS))
-            ops = [_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx, n_gpus=n,
-                                   efficiency=eff, data_parallel=dp, mtp_acceptance=mtp) for g in grid]
-            variants = ((tuple(float(o.result.tokens_per_s_per_gpu) for o in ops),
-                         tuple(float(o.result.power_w_per_gpu) for o in ops)),)
             inter = USER_TOKENS_PER_S
+        else:
+            grid = (float(u),)
+
+        def at(e):
+            ops = [_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx, n_gpus=n,
+                                   efficiency=e, data_parallel=dp, mtp_acceptance=mtp) for g in grid]
+            return (tuple(float(o.result.tokens_per_s_per_gpu) for o in ops),
+                    tuple(float(o.result.power_w_per_gpu) for o in ops))
+
+        if u_given is None or boot:
+            variants = tuple(at(e) for e in boot) if boot else (at(eff),)
     else:
         if energy_phase == "decode":
             cap = en.max_feasible_batch(shape, hwe, n_gpus=n, context=ctx, data_parallel=dp)
@@ -331,9 +343,17 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
         step_ctx = max(ctx, 1) if energy_phase == "prefill" else ctx
         if energy_phase == "prefill":
             _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=step_batch, context=step_ctx, phase="prefill")
-        res = _as_value_error(en.token_energy, key, hw, batch=step_batch, context=step_ctx, phase=energy_phase,
-                              precision=precision, n_gpus=n, data_parallel=dp if energy_phase == "decode" else 1,
-                              efficiency=eff, mtp_acceptance=mtp if energy_phase == "decode" else 0.0)
+
+        def step(e):
+            return _as_value_error(en.token_energy, key, hw, batch=step_batch, context=step_ctx, phase=energy_phase,
+                                   precision=precision, n_gpus=n, data_parallel=dp if energy_phase == "decode" else 1,
+                                   efficiency=e, mtp_acceptance=mtp if energy_phase == "decode" else 0.0)
+
+        res = step(eff)
+        if boot:
+            grid = (float("nan"),)
+            rs = [step(e) for e in boot]
+            variants = tuple(((float(r.tokens_per_s_per_gpu),), (float(r.power_w_per_gpu),)) for r in rs)
     tps = float(np.asarray(res.tokens_per_s_per_gpu))
     power = float(np.asarray(res.power_w_per_gpu))
     tc, tm = float(np.asarray(res.compute_time_s)), float(np.asarray(res.memory_time_s))

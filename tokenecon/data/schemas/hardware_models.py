@@ -668,3 +668,36 @@ ENERGY_CALIBRATION = Table(
 )
 
 TABLES.append(ENERGY_CALIBRATION)
+
+ENERGY_CALIBRATION_BOOTSTRAP = Table(
+    name="energy_calibration_bootstrap",
+    title="Bootstrap refits of the serving-regime efficiency factors (uncertainty of the fit)",
+    description="Per GPU type with serving measurements, refits of the identified serving factors on resamples of "
+    "the measured models (whole models drawn with replacement, each model's runs kept together), started at the "
+    "central fit. Tied factors repeat the central fit's values. The Monte Carlo draws one replicate per draw, so "
+    "the fit's uncertainty is inside every energy and cost interval.",
+    columns=(
+        Column("hardware", "str", "GPU type the factors were fitted on"),
+        Column("replicate", "int", "Bootstrap replicate number", "replicate", 0),
+        _f("flop_util", "Achieved fraction of peak FLOP/s", "fraction", 0, 1, nullable=False),
+        _f("bw_util", "Achieved fraction of peak HBM bandwidth", "fraction", 0, 1, nullable=False),
+        _f("step_overhead_s", "Fixed time per step", "s", 0, 1, nullable=False),
+        _f("flop_energy_factor", "Energy per FLOP relative to the probe's GEMM", "ratio", 0, 10, nullable=False),
+        _f("byte_energy_factor", "Energy per byte relative to the probe's copy", "ratio", 0, 10, nullable=False),
+        _f("busy_power_w", "Power per GPU above idle while steps run", "W", 0, 2000, nullable=False),
+        _f("moe_layer_overhead_s", "Extra time per MoE layer per step", "s", 0, 1, nullable=False),
+        _f("seq_overhead_s", "Time per sequence per step", "s", 0, 1, nullable=False),
+        Column("fitted_parameters", "str", "Factors refitted in each replicate (the central fit's identified ones)"),
+    ),
+    key=("hardware", "replicate"),
+    sources=(SRC_MLENERGY, SRC_PROBE),
+    derivation="tokenecon.model.calibration.bootstrap_table: 20 replicates per GPU type, seeded resampling of "
+    "models, bounded least squares on log J/token and log tokens/s started at the stored fit; refitted factors "
+    "stored at 2 significant digits.",
+    kind="fitted",
+    inputs=("energy_measurements", "models", "hardware", "gpu_energy_probe", "energy_calibration"),
+    caveats="Resampling models (7 on H100, 10 on B200) gives a coarse picture of the fit's uncertainty; it does "
+    "not cover the assumed task input lengths.",
+)
+
+TABLES.append(ENERGY_CALIBRATION_BOOTSTRAP)
