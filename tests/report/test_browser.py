@@ -1,46 +1,47 @@
-"""The built reports in a real browser: headless Chromium, file:// URLs, network off.
+"""The built reports in a real browser: Debian's Chromium driven by Playwright, file:// URLs, network off.
 
 For the index and every report: no console error or uncaught exception, no failed request, no request
-leaving file:/data:, every image decoded with a non-zero size, the expected headings present; the index
-does not overflow a phone-width screen. Screenshots of the index go to ``reports/index.png`` (desktop)
-and ``reports/index-phone.png``.
+leaving file:/data:, every image decoded with a non-zero size, the expected headings present, nothing
+wider than a 390 px phone screen, and every "Download the data (CSV)" link saves (through the browser's
+own download) a CSV that parses and has the columns the page promises — for a table, its header row.
+Screenshots of the index and of one report at desktop and phone width go to ``$TOKENECON_SCREENSHOTS``
+(default: ``_screenshots/`` in the reports folder).
 
-How Chromium is driven: with no extra Python package. Chromium starts headless with
-``--remote-debugging-port=0`` and writes the port it chose to ``DevToolsActivePort`` in its profile
-folder; the test speaks the DevTools protocol (JSON over a WebSocket) through the minimal client
-below (RFC 6455 handshake, masked client frames, fragmented and 64-bit-length server frames, ping).
-That gives what ``--dump-dom``/``--screenshot`` cannot: console messages, exceptions, every network
-request and its failure, and in-page checks (``img.decode()``, headings, layout width). The network is
-off twice: the browser resolves no host name (``--host-resolver-rules``) and each page runs under
-``Network.emulateNetworkConditions(offline=True)``.
+Playwright drives the system Chromium (``executable_path``); it downloads no browser of its own. The
+network is off three times: Chromium resolves no host name (``--host-resolver-rules``), each context is
+``offline``, and any http(s) request is aborted and reported.
 
-Reports come from ``$TOKENECON_REPORTS_DIR`` when set (an existing build, e.g. ``reports/``), else
-from a fresh build of every notebook into a temporary folder through ``tokenecon.report.runner.run``.
-Without Chromium the test skips, unless ``CI=true``, where it fails.
+Reports come from ``$TOKENECON_REPORTS_DIR`` when set (an existing build, e.g. ``reports/``), else from a
+fresh build of every notebook into a temporary folder through ``tokenecon.report.runner.run``. Without
+Chromium or Playwright the test skips, unless ``CI=true``, where it fails.
 """
 
 from __future__ import annotations
 
-import base64
+import io
 import json
 import os
 import shutil
-import socket
-import struct
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tokenecon import paths
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 "--host-resolver-rules=MAP * ~NOTFOUND"]
 INDEX_HEADINGS = ("Token exports, checked against data", "Headline findings", "The article, claim by claim", "Reports")
-PHONE_WIDTH = 390
+PHONE, DESKTOP = (390, 844), (1280, 900)
+SCREENSHOT_REPORT = "token_share"
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
+
+def _unavailable(msg: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg + " (CI=true: .ci/run should have installed it)")
+    pytest.skip(msg)
 
 
 def find_chromium() -> str | None:
@@ -51,241 +52,135 @@ def find_chromium() -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- minimal WebSocket + DevTools client
-
-
-class WebSocket:
-    """Just enough of RFC 6455 for the DevTools protocol: text messages over one TCP connection."""
-
-    def __init__(self, host: str, port: int, path: str, timeout: float = 30.0):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.rfile = self.sock.makefile("rb")
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall(
-            (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode()
-        )
-        status = self.rfile.readline()
-        if b" 101 " not in status:
-            raise ConnectionError(f"WebSocket handshake refused: {status!r}")
-        while self.rfile.readline() not in (b"\r\n", b""):
-            pass
-
-    def _send_frame(self, opcode: int, payload: bytes) -> None:
-        head = bytes([0x80 | opcode])
-        n = len(payload)
-        if n < 126:
-            head += bytes([0x80 | n])
-        elif n < 1 << 16:
-            head += bytes([0x80 | 126]) + struct.pack("!H", n)
-        else:
-            head += bytes([0x80 | 127]) + struct.pack("!Q", n)
-        mask = os.urandom(4)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(head + mask + masked)
-
-    def send(self, text: str) -> None:
-        self._send_frame(0x1, text.encode("utf-8"))
-
-    def _read_exact(self, n: int) -> bytes:
-        data = self.rfile.read(n)
-        if len(data) != n:
-            raise ConnectionError("WebSocket closed by the browser")
-        return data
-
-    def recv(self) -> str:
-        parts: list[bytes] = []
-        while True:
-            b0, b1 = self._read_exact(2)
-            fin, opcode, n = b0 & 0x80, b0 & 0x0F, b1 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._read_exact(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._read_exact(8))[0]
-            mask = self._read_exact(4) if b1 & 0x80 else None
-            payload = self._read_exact(n)
-            if mask:
-                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-            if opcode == 0x8:
-                raise ConnectionError("WebSocket closed by the browser")
-            if opcode == 0x9:  # ping -> pong
-                self._send_frame(0xA, payload)
-                continue
-            if opcode == 0xA:
-                continue
-            parts.append(payload)
-            if fin:
-                return b"".join(parts).decode("utf-8")
-
-    def close(self) -> None:
-        try:
-            self._send_frame(0x8, b"")
-        except OSError:
-            pass
-        self.rfile.close()
-        self.sock.close()
-
-
-class DevTools:
-    """DevTools protocol over one browser-level WebSocket, with flattened sessions for pages."""
-
-    def __init__(self, ws: WebSocket):
-        self.ws = ws
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 60.0) -> dict:
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        self.ws.send(json.dumps(msg))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-            if "method" in reply:
-                self.events.append(reply)
-        raise TimeoutError(f"{method}: no reply in {timeout} s")
-
-    def wait_for(self, method: str, session: str, timeout: float = 60.0) -> dict:
-        for i, ev in enumerate(self.events):
-            if ev["method"] == method and ev.get("sessionId") == session:
-                return self.events.pop(i)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ev = json.loads(self.ws.recv())
-            if ev.get("method") == method and ev.get("sessionId") == session:
-                return ev
-            if "method" in ev:
-                self.events.append(ev)
-        raise TimeoutError(f"no {method} within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def browser():
     exe = find_chromium()
     if exe is None:
-        msg = "Chromium not found (Debian package `chromium`); install it to run the browser test"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg + " (CI=true: the CI script should have installed it)")
-        pytest.skip(msg)
-    profile = Path(tempfile.mkdtemp(prefix="tokenecon-chromium-"))
-    log = open(profile / "chromium.log", "wb")
-    proc = subprocess.Popen(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--mute-audio",
-         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "about:blank"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    ws = None
+        _unavailable("Chromium not found (Debian package `chromium`); install it to run the browser test")
     try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = (profile / "chromium.log").read_text(errors="replace")[-2000:]
-                pytest.fail(f"Chromium did not start (exit code {proc.poll()}):\n{tail}")
-            time.sleep(0.1)
-        port, path = port_file.read_text().splitlines()[:2]
-        ws = WebSocket("127.0.0.1", int(port), path)
-        yield DevTools(ws)
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python not installed (`pip install -e '.[dev]'`)")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:  # noqa: BLE001 - report why Chromium did not start, in one line
+        pw.stop()
+        pytest.fail(f"Chromium did not start through Playwright: {str(exc).splitlines()[0]}")
+    try:
+        yield b
     finally:
-        if ws is not None:
-            ws.close()
-        try:
-            os.killpg(proc.pid, 15)  # our own Chromium and its children (new session started above)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait(timeout=10)
-        log.close()
-        shutil.rmtree(profile, ignore_errors=True)
+        b.close()
+        pw.stop()
 
 
 PAGE_PROBE = """
-(async () => {
+async () => {
   const imgs = Array.from(document.images);
   const decoded = await Promise.all(imgs.map(i => i.decode().then(() => null, e => String(e))));
-  return JSON.stringify({
+  const tableHeader = (link) => {
+    // a table shown by show_table: the scroll box right before the link's paragraph
+    const box = link.closest('p') && link.closest('p').previousElementSibling;
+    if (!box || !box.classList.contains('tokenecon-table')) return null;
+    const rows = box.querySelectorAll('thead tr');
+    if (!rows.length) return null;
+    return Array.from(rows[rows.length - 1].querySelectorAll('th')).map(th => th.textContent.trim());
+  };
+  return {
     title: document.title,
     headings: Array.from(document.querySelectorAll('h1,h2,h3')).map(h => h.textContent.replace(/\\u00b6/g, '').trim()),
     ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
     images: imgs.map((i, k) => ({src: i.src.slice(0, 40), w: i.naturalWidth, h: i.naturalHeight,
                                  complete: i.complete, error: decoded[k]})),
     scripts: Array.from(document.scripts).map(s => s.src).filter(s => s),
+    downloads: Array.from(document.querySelectorAll('a[download]')).map(a => ({
+      name: a.getAttribute('download'), href: a.getAttribute('href').slice(0, 40),
+      columns: JSON.parse(a.dataset.columns || 'null'), header: tableHeader(a)})),
     scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  });
-})()
+    // the screen's width (on a mobile viewport window.innerWidth grows with a page that overflows)
+    innerWidth: document.documentElement.clientWidth,
+    wide: Array.from(document.querySelectorAll('body *')).filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.right > document.documentElement.clientWidth + 1 && getComputedStyle(e).position !== 'fixed'
+             && !e.closest('.tokenecon-table, .scroll, .jp-RenderedHTMLCommon table, pre');
+    }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')),
+  };
+}
 """
 
 
-def open_page(dt: DevTools, url: str, width: int = 1200, height: int = 900) -> tuple[dict, list[str], str]:
-    """Load ``url`` offline in a fresh tab; return (probe result, problems, session id)."""
-    target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-    for domain in ("Page", "Runtime", "Log", "Network"):
-        dt.call(f"{domain}.enable", session=session)
-    dt.call("Network.emulateNetworkConditions",
-            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}, session=session)
-    dt.call("Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}, session=session)
-    dt.events.clear()
-    dt.call("Page.navigate", {"url": url}, session=session)
-    dt.wait_for("Page.loadEventFired", session)
-    probe = json.loads(dt.call("Runtime.evaluate", {"expression": PAGE_PROBE, "awaitPromise": True,
-                                                    "returnByValue": True}, session=session)["result"]["value"])
-    problems = []
-    for ev in dt.events:
-        if ev.get("sessionId") != session:
-            continue
-        m, p = ev["method"], ev.get("params", {})
-        if m == "Runtime.exceptionThrown":
-            problems.append(f"uncaught exception: {p['exceptionDetails'].get('text')} "
-                            f"{p['exceptionDetails'].get('exception', {}).get('description', '')}")
-        elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            problems.append("console error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
-        elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
-            problems.append(f"browser log error: {p['entry'].get('text')} {p['entry'].get('url', '')}")
-        elif m == "Network.loadingFailed":
-            problems.append(f"failed request: {p.get('errorText')} ({p.get('type')})")
-        elif m == "Network.requestWillBeSent":
-            req = p["request"]["url"]
-            if not req.startswith(("file:", "data:", "about:", "blob:")):
-                problems.append(f"request to the network: {req[:120]}")
-    for img in probe["images"]:
-        if img["error"] or not img["complete"] or img["w"] <= 0 or img["h"] <= 0:
-            problems.append(f"image not decoded or empty: {img}")
-    for s in probe["scripts"]:
-        if not s.startswith(("file:", "data:")):
-            problems.append(f"script from the network: {s}")
-    return probe, problems, session
+class Page:
+    """One page loaded offline in its own browser context, with everything that went wrong on the way."""
 
+    def __init__(self, browser, url: str, size=DESKTOP, scale: float = 1):
+        self.problems: list[str] = []
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]}, offline=True,
+                                           device_scale_factor=scale, is_mobile=size[0] < 600,
+                                           has_touch=size[0] < 600, accept_downloads=True)
+        self.context.route(lambda u: not u.startswith(LOCAL_SCHEMES), self._refuse)
+        self.page = self.context.new_page()
+        p = self.page
+        p.on("console", lambda m: m.type in ("error", "assert") and self.problems.append(f"console error: {m.text}"))
+        p.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        p.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.failure} {r.url[:120]}"))
+        p.on("request", lambda r: r.url.startswith(LOCAL_SCHEMES) or self.problems.append(
+            f"request to the network: {r.url[:120]}"))
+        p.goto(url, wait_until="load")
+        self.probe = p.evaluate(PAGE_PROBE)
+        for img in self.probe["images"]:
+            if img["error"] or not img["complete"] or img["w"] <= 0 or img["h"] <= 0:
+                self.problems.append(f"image not decoded or empty: {img}")
+        for s in self.probe["scripts"]:
+            if not s.startswith(("file:", "data:")):
+                self.problems.append(f"script from the network: {s}")
 
-def close_page(dt: DevTools, session: str) -> None:
-    dt.call("Page.close", session=session)
+    @staticmethod
+    def _refuse(route):
+        route.abort("internetdisconnected")
 
+    def overflow(self) -> str | None:
+        pr = self.probe
+        if pr["scrollWidth"] > pr["innerWidth"] + 1:
+            return (f"page is {pr['scrollWidth']} px wide on a {pr['innerWidth']} px screen "
+                    f"(wider elements: {pr['wide']})")
+        return None
 
-def screenshot(dt: DevTools, session: str, out: Path) -> Path:
-    m = dt.call("Page.getLayoutMetrics", session=session)
-    size = m.get("cssContentSize") or m["contentSize"]
-    shot = dt.call("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 12000), "scale": 1},
-    }, session=session)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(base64.b64decode(shot["data"]))
-    return out
+    def check_downloads(self) -> tuple[int, list[str]]:
+        """Click every download link; each saved file must parse as CSV with the promised columns."""
+        import pandas as pd
+
+        problems = []
+        links = self.page.locator("a[download]")
+        for i, meta in enumerate(self.probe["downloads"]):
+            where = f"download {meta['name']!r}"
+            if not meta["href"].startswith("data:text/csv"):
+                problems.append(f"{where}: not an embedded CSV ({meta['href']})")
+                continue
+            with self.page.expect_download(timeout=15_000) as info:
+                links.nth(i).click()
+            dl = info.value
+            if dl.suggested_filename != meta["name"]:
+                problems.append(f"{where}: saved as {dl.suggested_filename!r}")
+            try:
+                df = pd.read_csv(io.BytesIO(Path(dl.path()).read_bytes()))
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"{where}: not a parseable CSV ({exc})")
+                continue
+            cols = [str(c) for c in df.columns]
+            expected = meta["header"] or meta["columns"]
+            if not expected or cols != [str(c) for c in expected]:
+                problems.append(f"{where}: columns {cols} but the page promises {expected}")
+            if df.empty:
+                problems.append(f"{where}: no rows")
+        return len(self.probe["downloads"]), problems
+
+    def screenshot(self, out: Path) -> Path:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(out), full_page=True)
+        return out
+
+    def close(self):
+        self.context.close()
 
 
 # --------------------------------------------------------------------------- the reports
@@ -313,69 +208,95 @@ def _sidecars(d: Path) -> list[dict]:
     out = []
     for p in sorted(d.glob("*.json")):
         meta = json.loads(p.read_text(encoding="utf-8"))
-        if isinstance(meta, dict) and "html" in meta and (d / meta["html"]).exists():
+        if isinstance(meta, dict) and "html" in meta and (d / meta["html"]).exists() and meta.get("status", "ok") == "ok":
             out.append(meta)
     return out
 
 
-def test_index_and_every_report_render_offline(browser, built_reports):
+def _shots_dir(d: Path) -> Path:
+    return Path(os.environ.get("TOKENECON_SCREENSHOTS") or d / "_screenshots")
+
+
+def test_index_and_every_report_render_offline_on_desktop_and_phone(browser, built_reports):
     d = built_reports
     sidecars = _sidecars(d)
     assert sidecars, f"no report sidecars in {d}"
+    shots = _shots_dir(d)
     failures = []
-
-    probe, problems, session = open_page(browser, (d / "index.html").resolve().as_uri())
-    missing = [h for h in INDEX_HEADINGS if h not in probe["headings"]]
+    index = (d / "index.html").resolve().as_uri()
     titles = [sc["title"] for sc in sidecars]
-    missing += [t for t in titles if t not in probe["headings"]]
-    if missing:
-        problems.append(f"headings missing: {missing}")
-    screenshot(browser, session, paths.REPORTS_DIR / "index.png")
-    close_page(browser, session)
-    if problems:
-        failures.append(("index.html", problems))
 
-    # phone width: nothing wider than the screen
-    probe, problems, session = open_page(browser, (d / "index.html").resolve().as_uri(), width=PHONE_WIDTH, height=800)
-    if probe["scrollWidth"] > probe["innerWidth"] + 1:
-        problems.append(f"page is {probe['scrollWidth']} px wide on a {probe['innerWidth']} px phone screen")
-    screenshot(browser, session, paths.REPORTS_DIR / "index-phone.png")
-    close_page(browser, session)
-    if problems:
-        failures.append(("index.html (phone)", problems))
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        pg = Page(browser, index, size, scale=2)
+        problems = pg.problems
+        heads = pg.probe["headings"]
+        # a report's card heading is its title (followed by a "failed" badge when its last build failed)
+        missing = [h for h in (*INDEX_HEADINGS, *titles) if not any(x == h or x.startswith(h + " ") for x in heads)]
+        if missing:
+            problems.append(f"headings missing: {missing}")
+        if label == "phone" and pg.overflow():
+            problems.append(pg.overflow())
+        pg.screenshot(shots / f"index-{label}.png")
+        pg.close()
+        if problems:
+            failures.append((f"index.html ({label})", problems))
 
+    n_downloads = 0
     for sc in sidecars:
-        probe, problems, session = open_page(browser, (d / sc["html"]).resolve().as_uri())
-        close_page(browser, session)
-        if sc["title"] not in probe["headings"]:
-            problems.append(f"title heading {sc['title']!r} missing; headings: {probe['headings'][:8]}")
-        if "About this report" not in " ".join(probe["headings"]):
-            problems.append("no 'About this report' heading")
+        url = (d / sc["html"]).resolve().as_uri()
+        pg = Page(browser, url, DESKTOP)
+        problems = pg.problems
+        if sc["title"] not in pg.probe["headings"]:
+            problems.append(f"title heading {sc['title']!r} missing; headings: {pg.probe['headings'][:8]}")
+        for h in ("About this report", "How to cite"):
+            if h not in " ".join(pg.probe["headings"]):
+                problems.append(f"no {h!r} heading")
         if sc["name"] == "article_fact_check":
             from tokenecon.analysis.factcheck import SECTIONS
 
-            lost = [a for a in SECTIONS if a not in probe["ids"]]
+            lost = [a for a in SECTIONS if a not in pg.probe["ids"]]
             if lost:
                 problems.append(f"section anchors the verdict links point at are missing: {lost}")
+        n, bad = pg.check_downloads()
+        n_downloads += n
+        problems += bad
+        if sc["name"] == SCREENSHOT_REPORT:
+            pg.screenshot(shots / f"{sc['name']}-desktop.png")
+        pg.close()
+
+        phone = Page(browser, url, PHONE, scale=2 if sc["name"] == SCREENSHOT_REPORT else 1)
+        if phone.overflow():
+            problems.append("phone: " + phone.overflow())
+        problems += [f"phone: {p}" for p in phone.problems]
+        if sc["name"] == SCREENSHOT_REPORT:
+            phone.screenshot(shots / f"{sc['name']}-phone.png")
+        phone.close()
         if problems:
             failures.append((sc["html"], problems))
 
     assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures)
-    assert (paths.REPORTS_DIR / "index.png").stat().st_size > 10_000
+    assert n_downloads >= len(sidecars), f"only {n_downloads} download links in {len(sidecars)} reports"
+    assert (shots / "index-desktop.png").stat().st_size > 10_000
 
 
-def test_devtools_client_sees_a_broken_page(browser, tmp_path):
-    """The checks can fail: a page with a console error, a missing image and a network script is caught."""
+def test_the_checks_catch_a_broken_page(browser, tmp_path):
+    """The checks can fail: console error, missing image, network script, a too-wide page, a bad CSV link."""
     page = tmp_path / "broken.html"
     page.write_text(
-        "<!DOCTYPE html><html><body><h1>Broken</h1><img src='missing.png'>"
+        "<!DOCTYPE html><html><head><meta name='viewport' content='width=device-width'></head><body><h1>Broken</h1>"
+        "<img src='missing.png'><div style='width:900px'>wide</div>"
+        "<p><a download='x.csv' data-columns='[\"a\", \"b\"]' href='data:text/csv;base64,YSxjCjEsMgo='>csv</a></p>"
         "<script src='https://cdn.example.com/x.js'></script><script>console.error('boom')</script></body></html>",
         encoding="utf-8",
     )
-    probe, problems, session = open_page(browser, page.as_uri())
-    close_page(browser, session)
-    text = "\n".join(problems)
+    pg = Page(browser, page.as_uri(), PHONE)
+    n, bad = pg.check_downloads()
+    overflow = pg.overflow()
+    pg.close()
+    text = "\n".join(pg.problems)
     assert "console error: boom" in text
     assert "image not decoded" in text
     assert "cdn.example.com" in text
-    assert probe["headings"] == ["Broken"]
+    assert pg.probe["headings"] == ["Broken"]
+    assert overflow and "on a 390 px screen" in overflow
+    assert n == 1 and bad == ["download 'x.csv': columns ['a', 'c'] but the page promises ['a', 'b']"]
