@@ -135,3 +135,81 @@ def electricity_share_of_token_price(week: str = electricity.ARTICLE_WEEK, scena
                          "the list-price revenue per kWh of the week's Chinese models"),
                    rev.tables + ("electricity_prices",), "token_share#the-electricity-behind-the-tokens",
                    variant=rev.variant)
+
+
+@lru_cache(maxsize=None)
+def _simulation(model: str, country: str, phase: str, scenario: str, draws: int, seed: int):
+    case = serving.build_case(model, phase=phase, scenario=scenario, country=country)
+    return serving.simulate(case, draws=draws, seed=seed)
+
+
+@finding("gpu_depreciation_and_electricity_share")
+def gpu_depreciation_and_electricity_share(model: str = ARTICLE_MODEL, country: str = "CN", phase: str = "output",
+                                           scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED) -> Finding:
+    """The article's "only two core components": straight-line GPU depreciation plus electricity, as a share of the
+    whole cost. GPU depreciation alone is the GPU's price over its life: the capex annuity without the server and
+    network share (÷ server multiplier) and without the cost of capital (÷ the annuity factor × life), draw by draw."""
+    import numpy as np
+
+    from tokenecon.model import cost
+
+    res = _simulation(model, country, phase, scenario, draws, seed)
+    s, x = res.samples, res.inputs
+    life = np.asarray(x["life_years"], float)
+    annuity_per_unit = cost.annuity(1.0, x["cost_of_capital"], life)
+    gpu_dep = s["capex_usd_per_mtok"] / (np.asarray(x["server_multiplier"], float) * annuity_per_unit * life)
+    share_ = Estimate.from_samples((gpu_dep + s["electricity_usd_per_mtok"]) / s["total_usd_per_mtok"], "fraction")
+    gpu_share = Estimate.from_samples(gpu_dep / s["total_usd_per_mtok"], "fraction")
+    return Finding("gpu_depreciation_and_electricity_share",
+                   f"GPU depreciation plus electricity as a share of the cost of a {model_words(model)} {phase} token",
+                   share_, "fraction", _cost_scope(model, country, phase, scenario, draws), _COST_TABLES,
+                   "token_cost#what-a-million-tokens-cost-and-what-share-is-electricity",
+                   extra={"gpu_depreciation_share": gpu_share},
+                   variant="" if (model, country, phase, scenario, draws, seed) == (ARTICLE_MODEL, "CN", "output", SCENARIO,
+                                                                                    DRAWS, SEED) else f"{model} {country} {phase}")
+
+
+def gross_margins(week: str = electricity.ARTICLE_WEEK, country: str = "CN", scenario: str = SCENARIO,
+                  draws: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
+    """Gross margin at list price of each Chinese model in the week's top ten: its real token mix priced at that
+    week's list prices against the serving model's cost of the same mix (USD per million tokens; cost low, central and
+    high from the cost Monte Carlo). Margin = 1 − cost / price; negative means the price is below the serving cost.
+    Serving cost only: training and research are not in it."""
+    from tokenecon.analysis import share
+    from tokenecon.model import pricing
+
+    _, mix = electricity.token_revenue(week, scenario, draws, seed)
+    split = share.phase_split(data.load("openrouter_weekly_top10"), data.load("labs"))
+    price = pricing.price_function(on=week)
+    rows = []
+    for model in mix["model"].dropna().unique():
+        p = pricing.blended_usd_per_mtok(model, split, price)
+        if p is None:
+            continue
+        parts = {ph: cost_stack(model, country, ph, scenario, draws, seed)["total"] for ph in split}
+        c = {b: sum(split[ph] * getattr(parts[ph], b) for ph in split) for b in ("low", "central", "high")}
+        rows.append({"model": model, "list_price_usd_per_mtok": p, "cost_usd_per_mtok_low": c["low"],
+                     "cost_usd_per_mtok": c["central"], "cost_usd_per_mtok_high": c["high"],
+                     "gross_margin": 1 - c["central"] / p, "gross_margin_low": 1 - c["high"] / p,
+                     "gross_margin_high": 1 - c["low"] / p})
+    return pd.DataFrame(rows)
+
+
+@finding("chinese_models_below_cost_share")
+def chinese_models_below_cost_share(week: str = electricity.ARTICLE_WEEK, scenario: str = SCENARIO, draws: int = DRAWS,
+                                    seed: int = SEED) -> Finding:
+    """Share of the week's Chinese top-ten models whose list price is below their serving cost (low: below even the
+    cost's 5th percentile; high: below its 95th)."""
+    g = gross_margins(week, "CN", scenario, draws, seed)
+    if g.empty:
+        raise ValueError(f"week {week}: no Chinese model of the top ten has both a list price and a cost")
+    n = len(g)
+    est = Estimate(float((g["gross_margin_high"] < 0).sum() / n), float((g["gross_margin"] < 0).sum() / n),
+                   float((g["gross_margin_low"] < 0).sum() / n), "fraction", "bounds")
+    return Finding("chinese_models_below_cost_share", "share of the Chinese top-ten models priced below their serving cost",
+                   est, "fraction",
+                   Scope("OpenRouter", electricity.week_words(week), "",
+                         "list prices of that week against the package's serving cost in China (hardware, facility, "
+                         "electricity; no training or research); bounds at the cost's 90% interval"),
+                   ("openrouter_weekly_top10", "labs", "model_price_events") + _COST_TABLES,
+                   "token_cost#what-a-million-tokens-cost-and-what-share-is-electricity", extra={"table": g})

@@ -20,7 +20,7 @@ from tokenecon.analysis.factcheck.claims import (  # noqa: F401
     dc_electricity_bill_annual, deepseek_v3_vs_gpt4o_cost_ratio, electricity_discount_pct, evaluate,
     glm5_rank_third, gpu_power_full_load, h100_price, headline_findings, input_price_ratio,
     kimi_k25_rank_second, m25_active_params, m25_input_price, m25_rank_first, m25_total_params,
-    m25_weekly_tokens, opus46_input_price, requests_served_in_china, swe_scores, thesis_electricity_export,
+    m25_weekly_tokens, opus46_input_price, pricing_below_cost, requests_served_in_china, swe_scores, thesis_electricity_export,
     thesis_numbers, token_cost_two_components, tokens_vs_bitcoin_value, top10_weekly_tokens, top3_all_china,
     verdict_counts,
 )

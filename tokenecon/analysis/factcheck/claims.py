@@ -320,7 +320,9 @@ def dc_electricity_bill_annual(ctx):
 
     est = Estimate(bill(oh.low, pue.low, float(prices.min())), bill(oh.central, pue.central, float(prices.mean())),
                    bill(oh.high, pue.high, float(prices.max())), "USD per year")
-    return Finding(est, section=S_ELECTRICITY, direction="at_least", claimed=1e8, precision=0.0,
+    # "hundreds of millions" is read as at least two hundred million, not one hundred million
+    return Finding(est, section=S_ELECTRICITY, direction="at_least", claimed=2e8, precision=0.0,
+                   claimed_text="at least USD 200 million a year ('hundreds of millions')",
                    note=f"For {gpus:,} H100 GPUs at full power ({tdp_kw * 1000:.0f} W) plus {oh.low:.0%}-{oh.high:.0%} "
                         f"server overhead, PUE {pue.low:g}-{pue.high:g}, and industrial prices of "
                         f"{prices.min():g}-{prices.max():g} USD/kWh; 'large' is read as {gpus:,} GPUs, and the bill "
@@ -414,14 +416,30 @@ def thesis_electricity_export(ctx):
 
 
 def token_cost_two_components(ctx):
-    cost = _serving_cost(ctx)
-    tot = cost["total"].central
-    two = (cost["capex"].central + cost["electricity"].central) / tot
-    return Finding(_point(two, "fraction"), section=S_THESIS, link=L_TOKEN_COST, claimed=1.0, precision=0.0,
-                   claimed_text="GPU depreciation + electricity = the whole cost",
-                   note=f"GPU capital is {cost['capex'].central / tot:.0%} and electricity "
-                        f"{cost['electricity'].central / tot:.0%} of the central cost; the rest is hosting, network "
-                        f"and operations.")
+    """Read strictly: GPU depreciation alone (the GPU's price over its life), not servers, network or the cost of
+    capital counted as "GPU", plus electricity, against the whole cost."""
+    f = _finding(ctx, "gpu_depreciation_and_electricity_share", model=ctx.model, country=ctx.country)
+    two, gpu = f.value, f.extra["gpu_depreciation_share"]
+    elec = _serving_cost(ctx)["electricity_share"]
+    return Finding(Estimate(two.low, two.central, two.high, "fraction"), section=S_THESIS, link=L_TOKEN_COST,
+                   claimed=1.0, precision=0.0, claimed_text="GPU depreciation + electricity = the whole cost",
+                   note=f"GPU depreciation alone is {gpu.central:.0%} and electricity {elec.central:.0%} of the cost; "
+                        f"the rest is the servers and network around the GPU, the cost of capital, the building and "
+                        f"operations.")
+
+
+def pricing_below_cost(ctx):
+    """"Losing money to gain traction is the norm", against the package's own cost stacks: the share of the week's
+    Chinese top-ten models whose list price (that week's) is below their serving cost in China."""
+    f = _finding(ctx, "chinese_models_below_cost_share", week=ctx.week_start)
+    g = f.extra["table"]
+    margins = ", ".join(f"{r.model} {r.gross_margin:.0%}" for r in g.itertuples())
+    return Finding(Estimate(f.value.low, f.value.central, f.value.high, "fraction"), section=S_PRICES,
+                   link=L_TOKEN_COST, direction="at_least", claimed=0.5, precision=0.0,
+                   claimed_text="most Chinese models are priced below cost (read as: at least half)",
+                   note=f"Gross margins at that week's list prices over the serving cost in China: {margins}. Serving "
+                        f"cost only: any loss would have to come from training, research or free tiers, which the "
+                        f"package does not model.")
 
 
 def _token_energy(ctx, scope: str = "computed_in_china"):
@@ -526,6 +544,7 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "m25_active_params": m25_active_params,
     "m25_total_params": m25_total_params,
     "cn_ai_competitors": cn_ai_competitors,
+    "pricing_below_cost": pricing_below_cost,
     "btc_china_mining_start": _outside("The CBECI mining map starts in 2019-09; no geographic data cover 2015."),
     "btc_china_hashrate_share": btc_china_hashrate_share,
     "btc_crackdown_year": btc_crackdown_year,
