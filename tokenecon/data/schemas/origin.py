@@ -320,7 +320,7 @@ ENDPOINTS = Table(
         Column("precision_family", "str", "bf16 (incl. fp16), fp8, fp4 (fp4, mxfp4, nvfp4), int4, unknown", allowed=PRECISION_FAMILIES),
         Column("context_length_tokens", "int", "context window", unit="tokens", min=0),
         Column("max_completion_tokens", "int", "maximum completion length; empty if none", unit="tokens", min=0, nullable=True),
-        Column("status", "int", "OpenRouter endpoint status (0 = normal; negative = degraded)", max=0),
+        Column("status", "int", "OpenRouter endpoint status (0 = normal; negative = degraded)", unit="status code", max=0),
         Column("is_free", "bool", "a free offer"),
         Column("listed_input_usd_per_mtok", "float", "posted input price, net of discount", unit="USD per million tokens", min=0),
         Column("listed_output_usd_per_mtok", "float", "posted output price, net of discount", unit="USD per million tokens", min=0),
