@@ -154,3 +154,23 @@ def fmt_pct(x: float, digits: int = 1) -> str:
     from tokenecon.report import fmt
 
     return fmt.pct(x, digits)
+
+
+def glossary(*terms: str, notebook: str | None = None, heading: str = "## Glossary") -> None:
+    """Show a glossary section in plain words (see :mod:`tokenecon.report.glossary`): ``terms`` and, with
+    ``notebook="token_share"``, every term that notebook's prose uses (its Markdown and computed prose)."""
+    from tokenecon import paths
+    from tokenecon.report import glossary as g
+
+    found = list(terms)
+    if notebook:
+        found += g.terms_in_notebook(paths.NOTEBOOKS_DIR / f"{notebook}.ipynb")
+    md(g.glossary_markdown(found, heading=heading))
+
+
+def name(slug: str) -> str:
+    """A slug or code in words for prose: model slugs -> display names, bloc codes -> "China", "the US" ...
+    (see :func:`tokenecon.report.glossary.human_name`)."""
+    from tokenecon.report.glossary import human_name
+
+    return human_name(slug)
