@@ -150,3 +150,15 @@ def test_chart_data_reads_bars_by_their_category_names():
     df = plotting.chart_data(fig)
     assert df.values.tolist() == [["claims", 11, "supported"], ["claims", 4, "roughly"], ["claims", 2, "contradicted"]]
     plt.close(fig)
+
+
+def test_default_colours_never_look_like_a_bloc():
+    from matplotlib.colors import to_hex
+
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    lines = [ax.plot([0, 1, 2], [i, i, i])[0] for i in range(len(plotting.SERIES_COLORS))]
+    used = {to_hex(line.get_color()) for line in lines}
+    assert used == set(plotting.SERIES_COLORS)
+    assert not used & {to_hex(c) for c in plotting.BLOC_COLORS.values()}
+    plt.close(fig)

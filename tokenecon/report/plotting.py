@@ -23,6 +23,9 @@ import matplotlib
 #: Palette for the blocs, used by every report so colours mean the same thing everywhere.
 #: ``unknown`` covers stealth models and the platform's aggregated ``other`` row, whose origin is not published.
 BLOC_COLORS = {"china": "#d62728", "us": "#1f77b4", "europe": "#2ca02c", "other": "#7f7f7f", "unknown": "#bbbbbb"}
+#: Colours for series that are not blocs (cost components, estimators, scenarios): none of them is a bloc's
+#: colour, so red always means China and blue the US. :func:`use_style` makes them the default colour cycle.
+SERIES_COLORS = ("#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#bcbd22", "#393b79", "#637939")
 #: The blocs in legend order, and their names in words (for legends and prose).
 BLOC_ORDER = ("china", "us", "europe", "other", "unknown")
 BLOC_NAMES = {"china": "China", "us": "US", "europe": "Europe", "other": "Other", "unknown": "Unknown origin"}
@@ -229,12 +232,16 @@ def _install_html() -> None:
 
 
 def use_style() -> None:
-    """Deterministic, readable defaults (fixed DPI and size; SVG hash salt fixed for reproducibility)."""
+    """Deterministic, readable defaults (fixed DPI and size; SVG hash salt fixed for reproducibility; default
+    colours from :data:`SERIES_COLORS`, none of them a bloc's)."""
     import seaborn as sns
+
+    from cycler import cycler
 
     sns.set_theme(style="whitegrid", context="notebook")
     matplotlib.rcParams.update(
         {
+            "axes.prop_cycle": cycler(color=list(SERIES_COLORS)),
             "figure.figsize": (8.0, 4.5),
             "figure.dpi": 96,
             "savefig.dpi": 96,
