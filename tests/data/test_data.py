@@ -70,6 +70,36 @@ def test_bad_cell_names_file_column_row_and_rule(tmp_path, text, column, row, ru
     assert str(p) in msg and f"column {column!r}" in msg and row in msg and rule in msg
 
 
+def test_messages_show_plain_numbers_and_every_problem(tmp_path):
+    text = GOOD.replace("0.0813", "-5").replace("2024,0.079", "1999,0.079")
+    p = _write(tmp_path, text)
+    with pytest.raises(DataValidationError) as err:
+        data.parse_csv(p, _toy())
+    msg = str(err.value)
+    assert "2 problem(s)" in msg and "np." not in msg and "float64" not in msg
+    assert "column 'price_usd_per_kwh', row 2 (line 3; country=US, year=2024): -5 outside the allowed range (at least 0 USD/kWh)" in msg
+    assert "column 'year', row 1 (line 2; country=CN, year=1999): 1999 outside the allowed range [2000, 2030] year" in msg
+
+
+def test_line_numbers_count_quoted_newlines(tmp_path):
+    # a quoted field spanning two lines: the next record starts on line 4, not line 3
+    text = GOOD.replace("CN,2024", '"C\nN",2024').replace("US,2024,0.0813", "US,2024,bad")
+    with pytest.raises(DataValidationError) as err:
+        data.parse_csv(_write(tmp_path, text), _toy())
+    assert "column 'price_usd_per_kwh', row 2 (line 4; country=US, year=2024): 'bad' is not a valid float" in str(err.value)
+
+
+def test_generated_pandera_schema_follows_the_declaration():
+    from tokenecon.data import validation
+
+    tbl = _toy()
+    schema = validation.pandera_schema(tbl)
+    assert list(schema.columns) == [c.name for c in tbl.columns]
+    assert schema.unique == ["country", "year"] and schema.strict and schema.ordered
+    assert not schema.columns["price_usd_per_kwh"].nullable and schema.columns["day"].nullable
+    assert validation.pandera_schema(tbl) is schema  # compiled once
+
+
 def test_duplicate_key_and_schema_drift_are_refused(tmp_path):
     dup = GOOD + "CN,2024,0.09,china,\n"
     with pytest.raises(DataValidationError, match=r"key \['country', 'year'\], row 3 \(line 4; country=CN, year=2024\)"):
@@ -108,9 +138,9 @@ def test_build_failure_leaves_previous_outputs_intact(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="raw file changed shape"):
         data.build(out_dir=out, raw=tmp_path, names=["toy", "toy2"])
     assert (out / "toy.csv").read_text() == "previous\n"
-    assert not (out / "catalog.yaml").exists()
+    assert not (out / "catalog.yaml").exists() and not (out / "datapackage.json").exists()
     written = data.build(out_dir=out, raw=tmp_path, names=["toy"])
-    assert (out / "toy.csv").read_text() == GOOD and set(written) == {"toy", "catalog"}
+    assert (out / "toy.csv").read_text() == GOOD and set(written) == {"toy", "catalog", "datapackage"}
 
 
 def test_unknown_table_lists_known_names():
@@ -174,6 +204,122 @@ def test_rebuild_from_raw_is_byte_identical(tmp_path):
         ext = "yaml" if name == "catalog" else "csv"
         built, committed = tmp_path / f"{name}.{ext}", paths.DATA_DIR / f"{name}.{ext}"
         assert built.read_bytes() == committed.read_bytes(), f"data/{name}.{ext} differs from a rebuild"
+
+
+def test_datapackage_is_generated_from_the_declarations_and_files():
+    assert (paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8") == data.datapackage_text(), (
+        "data/datapackage.json is stale: run `tokenecon data build`"
+    )
+
+
+def test_datapackage_describes_every_table_with_schema_licence_and_hash():
+    import hashlib
+    import json
+
+    pkg = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    res = {r["name"]: r for r in pkg["resources"]}
+    assert set(res) == set(data.tables())
+    hw = res["hardware"]
+    assert hw["path"] == "hardware.csv" and hw["type"] == "table" and hw["licenses"] and hw["sources"]
+    # second method: the hash is the file's own sha256
+    assert hw["hash"] == "sha256:" + hashlib.sha256((paths.DATA_DIR / "hardware.csv").read_bytes()).hexdigest()
+    fields = {f["name"]: f for f in hw["schema"]["fields"]}
+    tbl = data.table("hardware")
+    assert [f["name"] for f in hw["schema"]["fields"]] == [c.name for c in tbl.columns]
+    assert hw["schema"]["primaryKey"] == list(tbl.key)
+    for c in tbl.columns:
+        f = fields[c.name]
+        assert f["type"] == {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "date": "date"}[c.dtype]
+        assert f["description"] == c.description and f.get("unit") == c.unit
+        assert f.get("constraints", {}).get("required", False) == (not c.nullable or c.name in tbl.key)
+    cc0 = [r for r in res.values() if any(lic["name"] == "CC0-1.0" for lic in r["licenses"])]
+    assert cc0 and all("CC0" in lic["title"] for r in cc0 for lic in r["licenses"] if lic["name"] == "CC0-1.0")
+
+
+def test_frictionless_validates_the_package_and_catches_a_broken_copy(tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    import shutil
+
+    report = frictionless.Package(str(paths.DATA_DIR / "datapackage.json")).validate()
+    assert report.valid, [(t.name, [e.message for e in t.errors[:3]]) for t in report.tasks if not t.valid]
+    assert report.stats["tasks"] == len(data.tables())
+    # the check is not vacuous: a negative price in a copy is found, with its row and rule
+    shutil.copytree(paths.DATA_DIR, tmp_path / "d")
+    p = tmp_path / "d" / "electricity_prices.csv"
+    df = data.load("electricity_prices")
+    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
+    value = repr(float(df["industrial_usd_per_kwh"].iloc[0]))
+    assert f",{value}," in lines[1]
+    lines[1] = lines[1].replace(f",{value},", ",-0.5,", 1)
+    p.write_text("".join(lines), encoding="utf-8")
+    report = frictionless.Package(str(tmp_path / "d" / "datapackage.json")).validate()
+    errors = {(e.type, getattr(e, "row_number", None)) for t in report.tasks for e in t.errors}
+    assert ("constraint-error", 2) in errors and ("hash-count", None) in errors
+
+
+def test_load_is_memoised_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    from tokenecon.data import io as data_io
+
+    calls = []
+    real = data_io.read_blob
+    monkeypatch.setattr(data_io, "read_blob", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    tbl = _toy()
+    monkeypatch.setattr(data, "tables", lambda: {"toy": tbl})
+    p = _write(tmp_path, GOOD)
+    a = data.load("toy", path=p)
+    b = data.load("toy", path=p)
+    assert len(calls) == 1 and a.equals(b)
+    a.loc[0, "price_usd_per_kwh"] = 99.0  # a caller changing its copy never changes the cache
+    assert data.load("toy", path=p)["price_usd_per_kwh"].iloc[0] == 0.079
+    p.write_text(GOOD.replace("0.079", "0.08"), encoding="utf-8")
+    assert data.load("toy", path=p)["price_usd_per_kwh"].iloc[0] == 0.08 and len(calls) == 2
+    data.cache_clear()
+    data.load("toy", path=p)
+    assert len(calls) == 3
+
+
+def test_override_injects_a_table_for_lookups_and_is_validated():
+    from tokenecon.data import lookup
+
+    hw = data.load("hardware")
+    one = hw[hw["hardware"] == "H200"].reset_index(drop=True)
+    with data.override({"hardware": one}):
+        assert lookup.known_hardware() == ["H200"]
+        with pytest.raises(ValueError, match="unknown name 'A100'; known: H200"):
+            lookup.hardware_name("A100")
+    assert "A100" in lookup.known_hardware()
+    broken = one.assign(tdp_w=-1.0)
+    with pytest.raises(DataValidationError, match=r"(?s)override of table hardware: .*column 'tdp_w', row 1 \(hardware=H200\): -1 outside"):
+        with data.override({"hardware": broken}):
+            pass
+
+
+def test_loading_validated_files_does_not_import_pandera():
+    # data/datapackage.json pins each file's sha256 and declaration digest as validated by `data build`:
+    # a report reading unchanged tables skips the second pandera run (and pandera's import)
+    code = ("import sys; from tokenecon import data\n"
+            "for n in data.tables(): data.load(n)\n"
+            "print('pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False", "a table in data/ is not pinned as validated: run `tokenecon data build`"
+
+
+def test_a_pinned_table_edited_by_hand_is_validated_again(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(paths.DATA_DIR, tmp_path / "d")
+    tbl = data.table("electricity_prices")
+    moved = Table(**{**tbl.__dict__})
+    monkeypatch.setattr(Table, "path", property(lambda self: tmp_path / "d" / f"{self.name}.csv"))
+    monkeypatch.setattr(data, "tables", lambda: {"electricity_prices": moved})
+    data.cache_clear()
+    assert len(data.load("electricity_prices")) == len(data.load("electricity_prices", path=tbl.path.parent / "electricity_prices.csv"))
+    p = tmp_path / "d" / "electricity_prices.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",2024,", ",1800,", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"column 'year', row 1 .*1800 outside the allowed range"):
+        data.load("electricity_prices")
+    data.cache_clear()
 
 
 def test_cli_data_check_prints_one_line_per_table():

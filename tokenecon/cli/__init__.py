@@ -29,11 +29,20 @@ def _cmd_data(args) -> int:
         return _cmd_fetch(args)
     if args.action == "build":
         raw = Path(args.raw) if args.raw else paths.raw_dir()
-        written = build_data(out_dir=Path(args.out) if args.out else None, raw=raw, names=args.tables or None)
+        written = build_data(out_dir=Path(args.out) if args.out else None, raw=raw, names=args.tables or None,
+                             accept_new_raw=args.accept_new_raw or (), notify=lambda line: print(line, file=sys.stderr))
         for name, p in sorted(written.items()):
             print(f"wrote {p}")
         return 0
-    for summary in data.check(Path(args.out) if args.out else None):
+    try:
+        summaries = data.check(Path(args.out) if args.out else None)
+    except data.CheckFailed as exc:  # every broken table, one line each, then fail
+        for summary in exc.summaries:
+            print(summary.line())
+        for line in exc.lines():
+            print(f"tokenecon data check: {line}", file=sys.stderr)
+        return 1
+    for summary in summaries:
         print(summary.line())
     return 0
 
@@ -106,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tables", nargs="*", help="tables to build (default: all)")
     p.add_argument("--raw", help="raw-source mirror (default: $TOKENECON_RAW or ../shared/sources)")
     p.add_argument("--out", help="write/check tables in this folder instead of data/")
+    p.add_argument("--accept-new-raw", action="append", metavar="PATH",
+                   help="build: accept PATH (inside the raw mirror) as a new version of a raw input, rebuild the "
+                        "tables read from it and pin its new sha256 in the catalogue (repeatable)")
     p.add_argument("--since", help="fetch: first day (YYYY-MM-DD; default: the day after the table ends)")
     p.add_argument("--until", help="fetch: last day (YYYY-MM-DD; default: yesterday, UTC)")
     p.add_argument("--dry-run", action="store_true", help="fetch: show the requests, send none, write nothing")

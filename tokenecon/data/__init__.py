@@ -1,158 +1,67 @@
-"""Curated tables: schema, provenance, validated loading and the rebuild from raw sources.
+"""Curated tables: schema, provenance, validated and cached loading, and the rebuild from raw sources.
 
 Each table is declared once, as a :class:`Table` in a module of :mod:`tokenecon.data.schemas`: its columns
 (dtype, unit, allowed range or categories), unique key, sources and how it was derived. From those
 declarations come
 
-* :func:`load` — a validated, typed DataFrame read from ``data/<name>.csv``;
-* :func:`build` — the derived tables regenerated from the raw mirror, plus ``data/catalog.yaml``,
-  the machine-readable provenance catalogue (written only when every table has passed);
-* :func:`check` — one summary line per table (rows, key date range, short sha256).
+* the validation rules, as pandera schemas (:mod:`tokenecon.data.validation`);
+* :func:`load` — a validated, typed DataFrame read from ``data/<name>.csv``, memoised (one cache for
+  every table; :func:`cache_clear`, and :func:`override` to inject a table in tests);
+* :func:`build` — the derived tables regenerated from the raw mirror, plus ``data/catalog.yaml`` (the
+  provenance catalogue, which pins every raw input by sha256 and row count) and ``data/datapackage.json``
+  (the same catalogue as a Frictionless Data Package), written only when every table has passed;
+* :func:`check` — one summary line per table (rows, key date range, short sha256); every broken table
+  is reported, then :class:`CheckFailed` is raised.
 
-A file that breaks a rule raises :class:`DataValidationError` naming the file, the column, the row
-and the rule.
+A file that breaks a rule raises :class:`DataValidationError` naming the file, the column, the row (its
+CSV line and key values) and the rule.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import io
 import json
 import os
-import re
-from dataclasses import dataclass, field
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
 from tokenecon import paths
+from tokenecon.data import catalog as _catalog
+from tokenecon.data import io as _io
+from tokenecon.data.catalog import load_catalog  # noqa: F401  (public)
+from tokenecon.data.io import parse_csv, parse_csv_bytes, sha256_file, to_csv_bytes, validate  # noqa: F401
+from tokenecon.data.schema import DTYPES, KINDS, Column, DataValidationError, Source, Table  # noqa: F401
 
-DTYPES = ("str", "int", "float", "bool", "date")
-#: derived: rebuilt from the raw mirror by the table's own ``build``; hand-compiled: typed rows with a
-#: source each; fitted: computed from other curated tables by a model fit that the data layer does not
-#: know (it is handed in by the caller, see :func:`build`), so data never imports the model layer.
-KINDS = ("derived", "hand-compiled", "fitted")
 #: Set by the report runner: a file to which every table read is appended (name and sha256).
 READLOG_ENV = "TOKENECON_READLOG"
+DATAPACKAGE_NAME = "datapackage.json"
+_atomic_write = _io.atomic_write
 
 
-class DataValidationError(ValueError):
-    """A table broke its schema. The message names file, column, row and rule."""
+class RawInputChanged(DataValidationError):
+    """A raw file no longer matches the sha256 pinned in the catalogue."""
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    dtype: str
-    description: str
-    unit: str | None = None
-    min: float | None = None
-    max: float | None = None
-    allowed: tuple[str, ...] | None = None
-    nullable: bool = False
-    pattern: str | None = None
+class CheckFailed(DataValidationError):
+    """``check`` found broken tables: ``failures`` maps each to its message; ``summaries`` holds the good ones."""
 
-    def __post_init__(self):
-        if self.dtype not in DTYPES:
-            raise ValueError(f"column {self.name!r}: dtype {self.dtype!r} not in {DTYPES}")
+    def __init__(self, summaries: list, failures: dict[str, str]):
+        self.summaries, self.failures = summaries, failures
+        super().__init__("\n".join(f"{n}: {m}" for n, m in failures.items()))
 
-
-@dataclass(frozen=True)
-class Source:
-    """Where figures come from: a URL, or a repository + path + commit, with date and licence."""
-
-    title: str
-    retrieved: str
-    licence: str
-    url: str | None = None
-    repository: str | None = None
-    path: str | None = None
-    commit: str | None = None
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    sources: tuple[Source, ...]
-    derivation: str
-    kind: str = "derived"
-    #: ``build(raw_dir) -> DataFrame`` for derived tables; None for hand-compiled ones.
-    build: Callable[[Path], pd.DataFrame] | None = field(default=None, compare=False)
-    #: For fitted tables: the curated tables the fit reads.
-    inputs: tuple[str, ...] = ()
-    #: Raw files read by ``build``, relative to the raw mirror (recorded in the catalogue).
-    raw_files: tuple[str, ...] = ()
-    #: Column giving the table's coverage in time (shown by ``data check``).
-    date_column: str | None = None
-    caveats: str = ""
-
-    def __post_init__(self):
-        names = [c.name for c in self.columns]
-        if len(set(names)) != len(names):
-            raise ValueError(f"table {self.name}: duplicate column names")
-        for k in self.key:
-            if k not in names:
-                raise ValueError(f"table {self.name}: key column {k!r} is not a column")
-        if self.kind not in KINDS:
-            raise ValueError(f"table {self.name}: kind {self.kind!r} not in {KINDS}")
-        if self.kind == "derived" and self.build is None:
-            raise ValueError(f"table {self.name}: a derived table needs a build function")
-        if self.kind == "fitted" and not self.inputs:
-            raise ValueError(f"table {self.name}: a fitted table names the tables it is fitted on (inputs)")
-        if self.kind == "hand-compiled" and "source" not in names:
-            raise ValueError(f"table {self.name}: a hand-compiled table needs a 'source' column on every row")
-        if self.date_column and self.date_column not in names:
-            raise ValueError(f"table {self.name}: date_column {self.date_column!r} is not a column")
-
-    @property
-    def path(self) -> Path:
-        return paths.DATA_DIR / f"{self.name}.csv"
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-    def catalog_entry(self) -> dict:
-        entry = {
-            "title": self.title,
-            "description": self.description,
-            "file": f"data/{self.name}.csv",
-            "kind": self.kind,
-            "derivation": self.derivation,
-            "sources": [s.as_dict() for s in self.sources],
-            "key": list(self.key),
-        }
-        if self.inputs:
-            entry["inputs"] = list(self.inputs)
-        if self.raw_files:
-            entry["raw_files"] = list(self.raw_files)
-        if self.date_column:
-            entry["date_column"] = self.date_column
-        if self.caveats:
-            entry["caveats"] = self.caveats
-        cols = []
-        for c in self.columns:
-            d = {"name": c.name, "dtype": c.dtype, "description": c.description}
-            for attr in ("unit", "min", "max", "pattern"):
-                if getattr(c, attr) is not None:
-                    d[attr] = getattr(c, attr)
-            if c.allowed is not None:
-                d["allowed"] = list(c.allowed)
-            if c.nullable:
-                d["nullable"] = True
-            cols.append(d)
-        entry["columns"] = cols
-        return entry
+    def lines(self) -> list[str]:
+        """One line per broken table: its name, the file and every problem."""
+        out = []
+        for name, msg in self.failures.items():
+            parts = [p.strip() for p in msg.splitlines() if p.strip()]
+            out.append(f"broken table {name}: {parts[0]}" + (": " + "; ".join(parts[1:]) if parts[1:] else ""))
+        return out
 
 
 # --------------------------------------------------------------------------- registry
@@ -171,189 +80,139 @@ def table(name: str) -> Table:
     return known[name]
 
 
-# --------------------------------------------------------------------------- validation
+# --------------------------------------------------------------------------- the one cache
 
-def _fail(where: str, errors: list[str]) -> None:
-    shown = "\n  ".join(errors[:10])
-    more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
-    raise DataValidationError(f"{where}: {len(errors)} problem(s)\n  {shown}{more}")
-
-
-def _row_label(i: int, frame: pd.DataFrame, tbl: Table) -> str:
-    # Rows are counted from 1 after the header, so "row 5" is line 6 of the CSV.
-    key = ", ".join(f"{k}={frame.iloc[i][k]!s}" for k in tbl.key if k in frame.columns)
-    return f"row {i + 1} (line {i + 2}{'; ' + key if key else ''})"
+@dataclass
+class _Entry:
+    tbl: Table
+    sig: tuple
+    sha: str
+    frame: pd.DataFrame
 
 
-def _coerce(raw: pd.DataFrame, tbl: Table, where: str) -> pd.DataFrame:
-    """Turn a frame of strings (as read from CSV) into typed columns, reporting every bad cell."""
-    errors: list[str] = []
-    expected = [c.name for c in tbl.columns]
-    missing = [c for c in expected if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in expected]
-    if missing:
-        errors.append(f"missing column(s) {missing}")
-    if extra:
-        errors.append(f"unexpected column(s) {extra}; the schema has {expected}")
-    if errors:
-        _fail(where, errors)
-    out = {}
-    for col in tbl.columns:
-        s = raw[col.name]
-        empty = s == ""
-        if col.dtype == "str":
-            out[col.name] = s.where(~empty, None).astype(object)
-            continue
-        if col.dtype == "bool":
-            low = s.str.lower()
-            bad = ~empty & ~low.isin(["true", "false"])
-            vals = low.map({"true": True, "false": False})
-        elif col.dtype == "date":
-            vals = pd.to_datetime(s.where(~empty, None), format="%Y-%m-%d", errors="coerce")
-            bad = ~empty & vals.isna()
-        else:
-            vals = pd.to_numeric(s.where(~empty, None), errors="coerce")
-            bad = ~empty & vals.isna()
-            if col.dtype == "int" and not bad.any():
-                frac = vals.notna() & (vals != vals.round())
-                bad = bad | frac
-        for i in list(bad[bad].index)[:5]:
-            errors.append(f"column {col.name!r}, {_row_label(i, raw, tbl)}: {s.iloc[i]!r} is not a valid {col.dtype}")
-        if col.dtype == "int":
-            vals = vals.astype("Int64") if not bad.any() else vals
-        out[col.name] = vals
-    if errors:
-        _fail(where, errors)
-    return pd.DataFrame(out, index=raw.index)
+_CACHE: dict[tuple[str, str], _Entry] = {}
+_PACKAGES: dict[str, tuple[tuple, dict[str, tuple[str, str]]]] = {}
+_DIGESTS: dict[int, tuple[Table, str]] = {}
+_OVERRIDES: list[dict[str, pd.DataFrame]] = []
 
 
-def validate(df: pd.DataFrame, tbl: Table, where: str | None = None) -> pd.DataFrame:
-    """Check a typed frame against the table's rules; return it unchanged or raise."""
-    where = where or f"table {tbl.name}"
-    errors: list[str] = []
-    cols = [c.name for c in tbl.columns]
-    if list(df.columns) != cols:
-        _fail(where, [f"columns {list(df.columns)} differ from the schema's {cols} (names and order)"])
-    df = df.reset_index(drop=True)
-    for col in tbl.columns:
-        s = df[col.name]
-        null = s.isna()
-        if not col.nullable and null.any():
-            for i in list(null[null].index)[:5]:
-                errors.append(f"column {col.name!r}, {_row_label(i, df, tbl)}: empty, but the column is not nullable")
-        present = s[~null]
-        if col.min is not None or col.max is not None:
-            num = pd.to_numeric(present, errors="coerce")
-            lo = num < col.min if col.min is not None else pd.Series(False, index=num.index)
-            hi = num > col.max if col.max is not None else pd.Series(False, index=num.index)
-            for i in list(num[lo | hi].index)[:5]:
-                errors.append(
-                    f"column {col.name!r}, {_row_label(i, df, tbl)}: {present[i]!r} outside the allowed range "
-                    f"[{col.min}, {col.max}]{' ' + col.unit if col.unit else ''}"
-                )
-        if col.allowed is not None:
-            bad = ~present.astype(str).isin(col.allowed)
-            for i in list(present[bad].index)[:5]:
-                errors.append(
-                    f"column {col.name!r}, {_row_label(i, df, tbl)}: {present[i]!r} is not one of {list(col.allowed)}"
-                )
-        if col.pattern is not None:
-            rx = re.compile(col.pattern)
-            bad = ~present.astype(str).map(lambda v: bool(rx.fullmatch(v)))
-            for i in list(present[bad].index)[:5]:
-                errors.append(
-                    f"column {col.name!r}, {_row_label(i, df, tbl)}: {present[i]!r} does not match /{col.pattern}/"
-                )
-    if tbl.key:
-        dup = df.duplicated(list(tbl.key), keep="first")
-        for i in list(dup[dup].index)[:5]:
-            errors.append(f"key {list(tbl.key)}, {_row_label(i, df, tbl)}: duplicates an earlier row")
-        for k in tbl.key:
-            if df[k].isna().any():
-                errors.append(f"key column {k!r} has empty values")
-    if errors:
-        _fail(where, errors)
-    return df
+def cache_clear() -> None:
+    """Forget every table read (the next :func:`load` reads and checks the files again)."""
+    _CACHE.clear()
+    _PACKAGES.clear()
+    _DIGESTS.clear()
 
 
-def to_csv_bytes(df: pd.DataFrame, tbl: Table) -> bytes:
-    """Serialise a typed frame deterministically (LF endings, ISO dates, shortest-repr floats)."""
-    out = pd.DataFrame(index=df.index)
-    for col in tbl.columns:
-        s = df[col.name]
-        if col.dtype == "date":
-            out[col.name] = pd.to_datetime(s).dt.strftime("%Y-%m-%d").where(s.notna(), "")
-        elif col.dtype == "bool":
-            out[col.name] = s.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
-        elif col.dtype == "int":
-            out[col.name] = s.map(lambda v: "" if pd.isna(v) else str(int(v)))
-        elif col.dtype == "float":
-            out[col.name] = s.map(lambda v: "" if pd.isna(v) else repr(float(v)))
-        else:
-            out[col.name] = s.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
+@contextlib.contextmanager
+def override(frames: dict[str, pd.DataFrame], *, check: bool = True) -> Iterator[None]:
+    """Within the block, :func:`load` returns these frames for these tables (for tests).
 
-
-def parse_csv(path: Path, tbl: Table) -> pd.DataFrame:
-    """Read and validate one CSV file against a table's schema."""
-    where = str(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{where}: table {tbl.name!r} has no data file (run `tokenecon data build`)")
+    Each frame is validated against its table's schema first (``check=False`` skips that, for
+    deliberately broken inputs). Overrides nest; the innermost wins.
+    """
+    layer = {}
+    for name, df in frames.items():
+        tbl = table(name)
+        layer[name] = validate(df, tbl, f"override of table {name}") if check else df.reset_index(drop=True)
+    _OVERRIDES.append(layer)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except Exception as exc:  # malformed CSV: say which file
-        raise DataValidationError(f"{where}: cannot be parsed as CSV: {exc}") from exc
-    return validate(_coerce(raw, tbl, where), tbl, where)
+        yield
+    finally:
+        _OVERRIDES.remove(layer)
 
 
-# --------------------------------------------------------------------------- loading
+def _digest(tbl: Table) -> str:
+    hit = _DIGESTS.get(id(tbl))
+    if hit is None or hit[0] is not tbl:
+        hit = (tbl, _catalog.declaration_digest(tbl))
+        _DIGESTS[id(tbl)] = hit
+    return hit[1]
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def _validated_pins(folder: Path) -> dict[str, tuple[str, str]]:
+    """Table -> (sha256, declaration digest) under which ``folder``'s CSV was validated by ``data build``."""
+    p = folder / DATAPACKAGE_NAME
+    try:
+        st = p.stat()
+    except OSError:
+        return {}
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+    hit = _PACKAGES.get(str(p))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    doc = _catalog.load_datapackage(p) or {}
+    pins = {}
+    for res in doc.get("resources", []) if isinstance(doc, dict) else []:
+        try:
+            pins[res["name"]] = (str(res["hash"]).removeprefix("sha256:"), res["schemaDigest"])
+        except (KeyError, TypeError):
+            continue
+    _PACKAGES[str(p)] = (sig, pins)
+    return pins
 
 
-def _note_read(name: str, path: Path) -> None:
+def _read(name: str, tbl: Table, p: Path, trust_pins: bool) -> _Entry:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{p}: table {name!r} has no data file (run `tokenecon data build`)") from None
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+    key = (name, str(p))
+    hit = _CACHE.get(key)
+    if hit is not None and hit.tbl is tbl and hit.sig == sig:
+        return hit
+    blob = _io.read_file(p)
+    sha = hashlib.sha256(blob).hexdigest()
+    if hit is not None and hit.tbl is tbl and hit.sha == sha:
+        hit.sig = sig
+        return hit
+    # A file whose bytes and declaration are those `data build` validated needs no second pandera run.
+    pinned = trust_pins and _validated_pins(p.parent).get(name) == (sha, _digest(tbl))
+    frame = _io.read_blob(blob, tbl, str(p), validate=not pinned)
+    entry = _Entry(tbl, sig, sha, frame)
+    _CACHE[key] = entry
+    return entry
+
+
+def _note_read(name: str, sha: str) -> None:
     log = os.environ.get(READLOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"table": name, "sha256": sha256_file(path)}) + "\n")
+            fh.write(json.dumps({"table": name, "sha256": sha}) + "\n")
 
 
 def load(name: str, path: Path | None = None) -> pd.DataFrame:
     """Return table ``name`` as a validated DataFrame (typed columns: dates as datetime64).
 
-    ``path`` reads another file against the same schema (used by tests on corrupted copies).
+    ``path`` reads another file against the same schema (used by tests on corrupted copies); such a
+    file is always validated in full. Reads are memoised by table, path and the file's size, mtime
+    and sha256: the frame returned is a copy-on-write copy, so changing it never changes the cache.
     """
     tbl = table(name)
-    p = Path(path) if path is not None else tbl.path
-    df = parse_csv(p, tbl)
     if path is None:
-        _note_read(name, p)
-    return df
+        for layer in reversed(_OVERRIDES):
+            if name in layer:
+                return layer[name].copy(deep=False)
+    p = Path(path) if path is not None else tbl.path
+    entry = _read(name, tbl, p, trust_pins=path is None)
+    if path is None:
+        _note_read(name, entry.sha)
+    return entry.frame.copy(deep=False)
 
 
 # --------------------------------------------------------------------------- catalogue, check, build
 
-def catalog_text(all_tables: dict[str, Table] | None = None) -> str:
-    import yaml
+def catalog_text(all_tables: dict[str, Table] | None = None, pins: dict[str, dict] | None = None) -> str:
+    """``catalog.yaml`` as generated from the declarations and the raw-input pins (default: the committed pins)."""
+    return _catalog.catalog_text(all_tables or tables(), _catalog.load_pins() if pins is None else pins)
 
+
+def datapackage_text(all_tables: dict[str, Table] | None = None, data_dir: Path | None = None) -> str:
+    """``datapackage.json`` for the tables in ``data_dir`` (default ``data/``)."""
     all_tables = all_tables or tables()
-    doc = {
-        "about": (
-            "Provenance and schema of every curated table in data/. Generated by `tokenecon data build` "
-            "from the declarations in tokenecon/tables/; do not edit by hand."
-        ),
-        "tables": {name: all_tables[name].catalog_entry() for name in sorted(all_tables)},
-    }
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-
-
-def load_catalog(path: Path | None = None) -> dict:
-    import yaml
-
-    return yaml.safe_load(Path(path or paths.CATALOG_PATH).read_text(encoding="utf-8"))
+    folder = Path(data_dir) if data_dir else paths.DATA_DIR
+    blobs = {n: (folder / f"{n}.csv").read_bytes() for n in all_tables if (folder / f"{n}.csv").is_file()}
+    return _catalog.datapackage_text(all_tables, blobs)
 
 
 @dataclass
@@ -381,79 +240,187 @@ def summarize(name: str, data_dir: Path | None = None) -> TableSummary:
 
 
 def check(data_dir: Path | None = None) -> list[TableSummary]:
-    """Validate every table; raise on the first failure, else return one summary per table."""
-    return [summarize(n, data_dir) for n in sorted(tables())]
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Validate every table in full; return one summary per table, or raise :class:`CheckFailed` naming every broken one."""
+    summaries, failures = [], {}
+    for n in sorted(tables()):
+        try:
+            summaries.append(summarize(n, data_dir))
+        except (DataValidationError, FileNotFoundError) as exc:
+            failures[n] = str(exc)
+    if failures:
+        raise CheckFailed(summaries, failures)
+    return summaries
 
 
 #: ``fit(frames) -> DataFrame``: computes a fitted table from its input tables (by name).
 Fitter = Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
 
 
-def build(out_dir: Path | None = None, raw: Path | None = None, names: list[str] | None = None,
-          fitters: dict[str, Fitter] | None = None) -> dict[str, Path]:
-    """Regenerate derived (and fitted) tables from the raw mirror, and the catalogue.
+def _raw_name(given: str | Path, raw: Path, known: Iterable[str]) -> str:
+    """A raw file named on the command line, as its path inside the raw mirror."""
+    known = list(known)
+    s = str(given)
+    p = Path(s)
+    if p.is_absolute():
+        try:
+            s = p.resolve().relative_to(raw.resolve()).as_posix()
+        except ValueError:
+            raise ValueError(f"--accept-new-raw {given}: not inside the raw-source mirror {raw}") from None
+    s = s.removeprefix("./")
+    if s not in known:
+        raise ValueError(f"--accept-new-raw {given}: no table is built from it; raw inputs: {', '.join(known)}")
+    return s
 
-    Every requested table is built and validated in memory first; files are written only when all
-    have passed, so a failure leaves the previous outputs intact. Hand-compiled tables are validated
-    (and copied when ``out_dir`` is not ``data/``) but never rewritten. Fitted tables need their fit
-    in ``fitters`` (``tokenecon data build`` passes the model layer's); their inputs are the tables
-    built in this run, else the committed ones.
+
+def _pin_words(pin: dict) -> str:
+    rows = f"{pin['rows']} rows, " if pin.get("rows") is not None else ""
+    return f"{rows}{pin['bytes']} bytes, sha256 {pin['sha256'][:12]}"
+
+
+def _check_raw_pins(needed: list[str], raw: Path, pins: dict[str, dict], accepted: set[str],
+                    pin_file: Path, readers: dict[str, list[str]], notify) -> dict[str, dict]:
+    """Compare every raw input with its pin; return the pins to record, or raise naming every changed file."""
+    new = dict(pins)
+    changed = []
+    for rf in needed:
+        pin = _catalog.raw_pin(raw / rf)
+        old = pins.get(rf)
+        if old is None:
+            new[rf] = pin
+            notify(f"pinned raw input {rf}: {_pin_words(pin)}")
+        elif old.get("sha256") != pin["sha256"]:
+            if rf in accepted:
+                new[rf] = pin
+                notify(f"new version of raw input {rf}: {_pin_words(pin)} (was {_pin_words(old)})")
+            else:
+                changed.append(
+                    f"raw file {rf} (in {raw}) differs from its pin in {pin_file}: now {_pin_words(pin)}; "
+                    f"pinned {_pin_words(old)}. If it is a new version of the source, rebuild with "
+                    f"`tokenecon data build --accept-new-raw {rf}` (rebuilds {', '.join(readers.get(rf, []))})"
+                )
+        elif rf in accepted:
+            notify(f"raw input {rf} is unchanged ({_pin_words(pin)})")
+    if changed:
+        raise RawInputChanged(
+            f"{len(changed)} raw input(s) changed; nothing was built or written:\n  " + "\n  ".join(changed)
+        )
+    return new
+
+
+def _sandbox(tbl: Table, raw: Path, into: Path) -> Path:
+    """A folder holding only the table's declared raw files (links), so that every file its build reads is pinned."""
+    box = into / tbl.name
+    for rf in tbl.raw_files:
+        target = box / rf
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.symlink_to((raw / rf).resolve())
+        except OSError:
+            shutil.copyfile(raw / rf, target)
+    return box
+
+
+def _build_derived(tbl: Table, raw: Path, tmp: Path) -> pd.DataFrame:
+    box = _sandbox(tbl, raw, tmp)
+    try:
+        return tbl.build(box)
+    except (FileNotFoundError, ValueError, KeyError, OSError) as exc:
+        text = str(exc)
+        if str(box) not in text:
+            raise
+        for cand in sorted(p for p in raw.rglob("*") if p.is_file()):
+            rel = cand.relative_to(raw).as_posix()
+            if str(box / rel) in text and rel not in tbl.raw_files:
+                raise DataValidationError(
+                    f"table {tbl.name}: its build reads raw file {rel}, which is not in its raw_files "
+                    "(declare it there, so that it is pinned)"
+                ) from None
+        raise type(exc)(text.replace(str(box), str(raw))) from None
+
+
+def build(out_dir: Path | None = None, raw: Path | None = None, names: list[str] | None = None,
+          fitters: dict[str, Fitter] | None = None, accept_new_raw: Iterable[str | Path] = (),
+          notify: Callable[[str], None] | None = None) -> dict[str, Path]:
+    """Regenerate derived (and fitted) tables from the raw mirror, the catalogue and the Data Package.
+
+    Every raw input is first compared with its pin (sha256) in the catalogue beside ``out_dir`` (or in
+    ``data/catalog.yaml``); a changed file is refused unless listed in ``accept_new_raw``, which also
+    rebuilds every table read from it and records its new pin. A raw file never pinned is pinned.
+    Every requested table is then built and validated in memory; files are written only when all have
+    passed, so a failure leaves the previous outputs intact. Hand-compiled tables are validated (and
+    copied when ``out_dir`` is not ``data/``) but never rewritten. Fitted tables need their fit in
+    ``fitters`` (``tokenecon data build`` passes the model layer's); their inputs are the tables built
+    in this run, else the committed ones. ``notify`` receives one line per raw pin recorded.
     """
     out_dir = Path(out_dir) if out_dir else paths.DATA_DIR
     raw = Path(raw) if raw else paths.raw_dir()
     fitters = fitters or {}
+    notify = notify or (lambda line: None)
     all_tables = tables()
-    selected = names or sorted(all_tables)
+    selected = list(names or sorted(all_tables))
     for n in selected:
         table(n)  # unknown names fail before anything runs
+    readers = _catalog.raw_readers(all_tables)
+    accepted = {_raw_name(a, raw, readers) for a in accept_new_raw}
+    for rf in sorted(accepted):  # a new version of a raw file rebuilds every table read from it
+        selected += [t for t in readers[rf] if t not in selected]
+    for n in selected:
         if all_tables[n].kind == "fitted" and n not in fitters:
             raise DataValidationError(f"table {n}: fitted by a model; build it with `tokenecon data build {n}`")
-    if any(all_tables[n].kind == "derived" for n in selected) and not raw.is_dir():
+    derived = [n for n in selected if all_tables[n].kind == "derived"]
+    if derived and not raw.is_dir():
         raise FileNotFoundError(
             f"raw-source mirror not found at {raw}; set {paths.RAW_ENV} to the folder holding the raw sources"
         )
+    for n in derived:
+        for rf in all_tables[n].raw_files:
+            if not (raw / rf).is_file():
+                raise FileNotFoundError(f"table {n}: raw file {raw / rf} is missing")
+    pin_file = out_dir / "catalog.yaml" if (out_dir / "catalog.yaml").exists() else paths.CATALOG_PATH
+    try:
+        pins = _catalog.load_pins(pin_file)
+    except Exception as exc:  # a malformed catalogue: say which file
+        raise DataValidationError(f"{pin_file}: cannot be read as the catalogue ({exc})") from None
+    needed = sorted({rf for n in derived for rf in all_tables[n].raw_files})
+    pins = _check_raw_pins(needed, raw, pins, accepted, pin_file, readers, notify)
+    for rf in readers:  # raw files of tables not built now: pinned as they are if they never were
+        if rf not in pins and (raw / rf).is_file():
+            pins[rf] = _catalog.raw_pin(raw / rf)
+            notify(f"pinned raw input {rf}: {_pin_words(pins[rf])}")
+
     pending: dict[Path, bytes] = {}
     frames: dict[str, pd.DataFrame] = {}
     order = [n for n in selected if all_tables[n].kind != "fitted"] + [n for n in selected if all_tables[n].kind == "fitted"]
-    for n in order:
-        tbl = all_tables[n]
-        if tbl.kind == "hand-compiled":
-            frames[n] = parse_csv(tbl.path, tbl)
-            pending[out_dir / f"{n}.csv"] = tbl.path.read_bytes()
-            continue
-        if tbl.kind == "derived":
-            for rf in tbl.raw_files:
-                if not (raw / rf).exists():
-                    raise FileNotFoundError(f"table {n}: raw file {raw / rf} is missing")
-            df, where = tbl.build(raw), f"table {n} (built from {raw})"
-        else:
-            df = fitters[n]({i: frames[i] if i in frames else load(i) for i in tbl.inputs})
-            where = f"table {n} (fitted on {', '.join(tbl.inputs)})"
-        if list(df.columns) != [c.name for c in tbl.columns]:
-            raise DataValidationError(
-                f"table {n}: build produced columns {list(df.columns)}, schema has {[c.name for c in tbl.columns]}"
-            )
-        blob = to_csv_bytes(validate(df, tbl, where), tbl)
-        # Round-trip: what is written must load back identically.
-        frames[n] = parse_csv_bytes(blob, tbl, f"table {n} (serialised)")
-        pending[out_dir / f"{n}.csv"] = blob
-    pending[out_dir / "catalog.yaml"] = catalog_text(all_tables).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="tokenecon-raw-") as tmp:
+        for n in order:
+            tbl = all_tables[n]
+            if tbl.kind == "hand-compiled":
+                frames[n] = parse_csv(tbl.path, tbl)
+                pending[out_dir / f"{n}.csv"] = tbl.path.read_bytes()
+                continue
+            if tbl.kind == "derived":
+                df, where = _build_derived(tbl, raw, Path(tmp)), f"table {n} (built from {raw})"
+            else:
+                df = fitters[n]({i: frames[i] if i in frames else load(i) for i in tbl.inputs})
+                where = f"table {n} (fitted on {', '.join(tbl.inputs)})"
+            if list(df.columns) != [c.name for c in tbl.columns]:
+                raise DataValidationError(
+                    f"table {n}: build produced columns {list(df.columns)}, schema has {[c.name for c in tbl.columns]}"
+                )
+            blob = to_csv_bytes(validate(df, tbl, where), tbl)
+            # Round-trip: what is written must load back identically.
+            frames[n] = parse_csv_bytes(blob, tbl, f"table {n} (serialised)")
+            pending[out_dir / f"{n}.csv"] = blob
+    blobs = {p.stem: b for p, b in pending.items()}
+    for n in all_tables:
+        if n not in blobs and (out_dir / f"{n}.csv").is_file():
+            blobs[n] = (out_dir / f"{n}.csv").read_bytes()
+    pending[out_dir / "catalog.yaml"] = _catalog.catalog_text(all_tables, pins).encode("utf-8")
+    pending[out_dir / DATAPACKAGE_NAME] = _catalog.datapackage_text(all_tables, blobs).encode("utf-8")
     for p, blob in pending.items():
         if not (p.exists() and p.read_bytes() == blob):
             _atomic_write(p, blob)
     return {p.stem: p for p in pending}
-
-
-def parse_csv_bytes(blob: bytes, tbl: Table, where: str) -> pd.DataFrame:
-    raw = pd.read_csv(io.BytesIO(blob), dtype=str, keep_default_na=False, na_filter=False)
-    return validate(_coerce(raw, tbl, where), tbl, where)
 
 
 def coverage(names: list[str] | None = None) -> pd.DataFrame:

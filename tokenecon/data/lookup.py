@@ -2,32 +2,28 @@
 
 ``hardware_row("h200")`` and ``hardware_row("H200 SXM")`` both return the ``hardware`` table's H200 row;
 ``model_row("MiniMax-M2.5")`` returns the ``models`` row keyed ``minimax-m2.5``. Tables are read on
-first use (no I/O at import) and cached.
+first use (no I/O at import) through :func:`tokenecon.data.load`, the data layer's one cache, so
+:func:`tokenecon.data.override` injects them in tests and :func:`tokenecon.data.cache_clear` resets them.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pandas as pd
+
+from tokenecon import data
 
 
 def _norm(name: str) -> str:
     return re.sub(r"[\s_\-()/]+", "", str(name).strip().lower())
 
 
-@lru_cache(maxsize=1)
 def _hardware() -> pd.DataFrame:
-    from tokenecon import data
-
     return data.load("hardware")
 
 
-@lru_cache(maxsize=1)
 def _models() -> pd.DataFrame:
-    from tokenecon import data
-
     return data.load("models")
 
 
