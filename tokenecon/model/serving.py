@@ -327,7 +327,22 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
                     tuple(float(o.result.power_w_per_gpu) for o in ops))
 
         if u_given is None or boot:
-            variants = tuple(at(e) for e in boot) if boot else (at(eff),)
+            central = at(eff)
+            if not boot:
+                variants = (central,)
+            elif len(grid) == 1:
+                variants = tuple(at(e) for e in boot)
+            else:
+                # each refit's throughput and power relative to the central fit's at the central speed, applied
+                # along the central grid (one operating-point search per refit instead of one per grid point)
+                def rel(e):
+                    o = _as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=u, context=ctx,
+                                        n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp).result
+                    return (float(o.tokens_per_s_per_gpu) / float(res.tokens_per_s_per_gpu),
+                            float(o.power_w_per_gpu) / float(res.power_w_per_gpu))
+
+                variants = tuple((tuple(t * a for t in central[0]), tuple(w * b_ for w in central[1]))
+                                 for a, b_ in (rel(e) for e in boot))
     else:
         if energy_phase == "decode":
             cap = en.max_feasible_batch(shape, hwe, n_gpus=n, context=ctx, data_parallel=dp)
