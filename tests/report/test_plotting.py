@@ -162,3 +162,16 @@ def test_default_colours_never_look_like_a_bloc():
     assert used == set(plotting.SERIES_COLORS)
     assert not used & {to_hex(c) for c in plotting.BLOC_COLORS.values()}
     plt.close(fig)
+
+
+def test_bloc_shades_keep_each_series_in_its_bloc_colour_family():
+    from matplotlib.colors import to_rgb
+
+    shades = plotting.bloc_shades([("DeepSeek", "china"), ("Anthropic", "US"), ("MiniMax", "china"),
+                                   ("Moonshot AI", "china"), ("Mistral", "europe")])
+    assert list(shades) == ["DeepSeek", "Anthropic", "MiniMax", "Moonshot AI", "Mistral"]
+    assert len(set(shades.values())) == 5
+    assert shades["Anthropic"] == plotting.BLOC_COLORS["us"] and shades["Mistral"] == plotting.BLOC_COLORS["europe"]
+    for name in ("DeepSeek", "MiniMax", "Moonshot AI"):  # reds: the red channel dominates
+        r, g, b = to_rgb(shades[name])
+        assert r > g and r > b
