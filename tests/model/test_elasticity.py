@@ -13,6 +13,7 @@ import pytest
 
 from tokenecon import data
 from tokenecon.model import elasticity as el
+from tokenecon.model import pricing
 
 TRUE_E = -1.1
 
@@ -276,8 +277,8 @@ def test_real_panel_identification_counts_are_consistent():
 def test_bill_prices_come_from_the_tables_and_match_the_source_figures():
     # anchor_figures_handtranscribed C1/C2 (johnbean393 data/2026-02-23.json): M2.5 0.30/1.10/0.15, Opus 4.6 5/25/0.50.
     ev = data.load("model_price_events")
-    m25 = el.price_asof(ev, "minimax/minimax-m2.5", "2026-02-23", feeds=("openrouter_list",))
-    opus = el.price_asof(ev, "anthropic/claude-4.6-opus", "2026-02-23", feeds=("openrouter_list",))
+    m25 = pricing.listing_on("minimax/minimax-m2.5", "2026-02-23", feeds=("openrouter_list",), events=ev)
+    opus = pricing.listing_on("anthropic/claude-4.6-opus", "2026-02-23", feeds=("openrouter_list",), events=ev)
     assert (m25["input_usd_per_mtok"], m25["output_usd_per_mtok"], m25["cache_read_usd_per_mtok"]) == (0.3, 1.1, 0.15)
     assert (opus["input_usd_per_mtok"], opus["output_usd_per_mtok"], opus["cache_read_usd_per_mtok"]) == (5.0, 25.0, 0.5)
     assert opus["input_usd_per_mtok"] / m25["input_usd_per_mtok"] == pytest.approx(50 / 3)  # the article's "about 17 times"

@@ -636,20 +636,13 @@ class VerdictInputs:
     comparator_label: str
     ratio: Estimate
     rule: str
-    verdict: str
     reason: str
-
-
-def _verdict(value: Estimate, threshold: float) -> str:
-    # the fact-check's "at least" rule (tokenecon.analysis.factcheck.judge, direction at_least)
-    from tokenecon.analysis import factcheck
-
-    return factcheck.judge(threshold, value, direction="at_least", precision=0.0).verdict
 
 
 def fact_check_inputs(year: int = 2025, energy_scenario: str = "reference", foreign_share_range=None, route_weights=None,
                       *, draws: int = 2000, seed: int = 0) -> dict[str, VerdictInputs]:
-    """What the verdicts on two claims need, at world scale: value, interval, comparator, rule, suggested verdict.
+    """What the verdicts on two claims need, at world scale: value, interval, comparator, rule and reason (the
+    fact-check judges them with its own rules).
 
     * ``vast_export`` — "China exports a vast amount of computing power and electricity services": the electricity
       computed in China for Chinese-model tokens used abroad (envelope of the routes), against China's Bitcoin
@@ -659,7 +652,7 @@ def fact_check_inputs(year: int = 2025, energy_scenario: str = "reference", fore
       value of that electricity at China's industrial price as a share of the tokens' list-price revenue, against
       the fact-check's majority reading (at least half).
     """
-    from tokenecon.analysis import factcheck
+    from tokenecon.analysis.token_cost import MAJORITY
     from tokenecon.model import serving
 
     w = compute(year, energy_scenario, foreign_share_range, route_weights, draws=draws, seed=seed)
@@ -672,7 +665,6 @@ def fact_check_inputs(year: int = 2025, energy_scenario: str = "reference", fore
         rule=("'vast' read as at least the electricity of China's Bitcoin mining at its 2020 peak (the article's own "
               "comparison); supported if the central value reaches it, roughly if only the top of the envelope does "
               "(within the fact-check's tolerance), otherwise overstated"),
-        verdict=_verdict(cn, btc.twh.central),
         reason=(f"Chinese-model tokens used abroad burn {cn.central:.2g} TWh a year in China ({cn.low:.2g}–{cn.high:.2g}, "
                 f"{cn.interval_words()}): {100 * btc.ratio.central:.2g}% of China's Bitcoin mining in 2020 (at most "
                 f"{100 * btc.ratio.high:.2g}%) and {100 * total.ratio.central:.2g}% of China's electricity use ({total.period})."))
@@ -682,12 +674,11 @@ def fact_check_inputs(year: int = 2025, energy_scenario: str = "reference", fore
     el_share = el_share.with_unit("fraction")
     ess = VerdictInputs(
         claim="Token exports are essentially electricity exports", value=el_share, interval=el_share.interval_words(),
-        comparator=Estimate.point(factcheck.MAJORITY, "fraction"), comparator_label="at least half of the tokens' value",
-        ratio=el_share / factcheck.MAJORITY,
+        comparator=Estimate.point(MAJORITY, "fraction"), comparator_label="at least half of the tokens' value",
+        ratio=el_share / MAJORITY,
         rule=(f"'essentially electricity' read as: the electricity burned in China is worth at least "
-              f"{factcheck.MAJORITY:.0%} of what the tokens sell for (China's industrial price against list-price "
+              f"{MAJORITY:.0%} of what the tokens sell for (China's industrial price against list-price "
               f"revenue per kWh); and only the part computed in China counts"),
-        verdict=_verdict(el_share, factcheck.MAJORITY),
         reason=(f"At China's industrial price ({price:.2g} USD per kWh) the electricity is {100 * el_share.central:.2g}% of the "
                 f"tokens' list-price revenue ({100 * el_share.low:.2g}–{100 * el_share.high:.2g}%); besides, "
                 f"{w.envelope['abroad'].central:.2g} TWh a year of the same tokens' electricity is burned abroad, "

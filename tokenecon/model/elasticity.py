@@ -28,6 +28,7 @@ moved between two models at list prices, and how much of the saving a change in 
 from __future__ import annotations
 
 from tokenecon.units import is_set
+from tokenecon.model.pricing import listing_on
 from tokenecon.model.pricing import mix_usd_per_mtok as blended_usd_per_mtok  # noqa: F401  (one formula)
 
 import math
@@ -101,20 +102,6 @@ def mix_cost_usd_per_mtok(mix: dict, input_usd_per_mtok: float, output_usd_per_m
 
 # --------------------------------------------------------------------------- panel
 
-def price_asof(events: pd.DataFrame, model: str, date, feeds=("openrouter_list", "litellm", "simonw"),
-               drop_catalogue_fixes: bool = True) -> pd.Series | None:
-    """The list prices of ``model`` in effect on ``date``: the latest event on or before it, from the
-    first feed (in ``feeds`` order) that has one; catalogue fixes skipped if asked. None if no event."""
-    ev = events[(events["model_base"] == model) & (events["date"] <= pd.Timestamp(date))]
-    if drop_catalogue_fixes:
-        ev = ev[~ev["is_catalogue_fix"].astype(bool)]
-    for feed in feeds:
-        f = ev[ev["feed"] == feed]
-        if len(f):
-            return f.sort_values(["date", "source_key"]).iloc[-1]
-    return None
-
-
 def build_weekly_panel(weekly: pd.DataFrame, events: pd.DataFrame, attributes: pd.DataFrame,
                        labs: pd.DataFrame | None = None, *, start: str | None = None, end: str | None = None,
                        min_tokens: float = 0.0, drop_catalogue_fixes: bool = True, mix: str = "window"):
@@ -170,7 +157,7 @@ def build_weekly_panel(weekly: pd.DataFrame, events: pd.DataFrame, attributes: p
     dropped["no token split for the model"] = int(no_mix.sum())
     w = w[~no_mix].copy()
     # Prices as of the snapshot date.
-    prices = {i: price_asof(events, r["model"], r["snapshot_date"], drop_catalogue_fixes=drop_catalogue_fixes)
+    prices = {i: listing_on(r["model"], r["snapshot_date"], drop_catalogue_fixes=drop_catalogue_fixes, events=events)
               for i, r in w.iterrows()}
     has_price = w.index.map(lambda i: prices[i] is not None).to_numpy(bool)
     dropped["no list price on or before the snapshot"] = int((~has_price).sum())

@@ -50,6 +50,22 @@ def _slugs(model: str) -> list[str]:
     return [s for s in str(row["openrouter_slug"] or "").lower().split("|") if s]
 
 
+def listing_on(model_base: str, date, feeds=FEEDS + ("simonw",), drop_catalogue_fixes: bool = True,
+               events: pd.DataFrame | None = None) -> pd.Series | None:
+    """The price listing of ``model_base`` (an OpenRouter slug without date or variant) in effect on ``date``: the
+    latest ``model_price_events`` row on or before it, from the first feed in ``feeds`` that has one; events flagged
+    as catalogue fixes are skipped unless asked. None when there is none. The package's one dated price lookup."""
+    ev = data.load("model_price_events") if events is None else events
+    ev = ev[(ev["model_base"] == model_base) & (pd.to_datetime(ev["date"]) <= pd.Timestamp(date))]
+    if drop_catalogue_fixes:
+        ev = ev[~ev["is_catalogue_fix"].astype(bool)]
+    for feed in feeds:
+        f = ev[ev["feed"] == feed]
+        if len(f):
+            return f.sort_values(["date", "source_key"]).iloc[-1]
+    return None
+
+
 def list_price(model: str, phase: str, on=None) -> Price | None:
     """List price of ``phase`` tokens of ``model`` (USD per million), with its date; None when not listed.
 
@@ -69,7 +85,8 @@ def list_price(model: str, phase: str, on=None) -> Price | None:
         return Price(float(v), _catalogue_date(row["price_source"]), str(row["price_source"]))
     day = pd.Timestamp(on)
     ev = data.load("model_price_events")
-    ev = ev[ev["model_base"].str.lower().isin(_slugs(key)) & (pd.to_datetime(ev["date"]) <= day)]
+    ev = ev[ev["model_base"].str.lower().isin(_slugs(key)) & (pd.to_datetime(ev["date"]) <= day)
+            & ~ev["is_catalogue_fix"].astype(bool)]
     col = _EVENT_COLUMN[phase]
     for feed in FEEDS:
         f = ev[(ev["feed"] == feed)]

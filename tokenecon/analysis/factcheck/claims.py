@@ -17,7 +17,7 @@ from tokenecon.analysis.factcheck.engine import (  # noqa: F401
     _is_missing, claimed_text, format_estimate,
 )
 from tokenecon.analysis.factcheck.links import (  # noqa: F401
-    L_ARTICLE_WEEK, L_BTC_MAP, L_BTC_REVENUE, L_PLACE, L_TOKEN_COST, S_BITCOIN, S_ELECTRICITY, S_HARDWARE,
+    L_ARTICLE_WEEK, L_BTC_MAP, L_BTC_REVENUE, L_PLACE, L_TOKEN_COST, L_WORLD, S_BITCOIN, S_ELECTRICITY, S_HARDWARE,
     S_NOT, S_PRICES, S_THESIS, S_TOKENS,
 )
 
@@ -442,6 +442,19 @@ def pricing_below_cost(ctx):
                         f"package does not model.")
 
 
+def vast_compute_electricity_export(ctx):
+    """"China exports a vast amount of computing power and electricity services", at world scale: the electricity
+    burned in China for Chinese-model tokens used abroad (envelope of the world-scale routes) against China's Bitcoin
+    mining at its 2020 peak, the article's own comparison ("vast" read as at least that)."""
+    from tokenecon.analysis import world
+
+    v = world.fact_check_inputs(energy_scenario=ctx.scenario, draws=ctx.draws, seed=ctx.seed)["vast_export"]
+    return Finding(Estimate(v.value.low, v.value.central, v.value.high, "TWh per year"), section=S_THESIS,
+                   link=L_WORLD, direction="at_least", claimed=float(v.comparator.central), precision=0.0,
+                   claimed_text=f"vast: at least {v.comparator_label} ({v.comparator.central:.0f} TWh a year)",
+                   note=v.reason)
+
+
 def _token_energy(ctx, scope: str = "computed_in_china"):
     """The token-share report's electricity behind Chinese-model tokens (tokenecon.analysis.electricity)."""
     from tokenecon.analysis import electricity
@@ -550,6 +563,7 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "btc_crackdown_year": btc_crackdown_year,
     "btc_migration_destinations": btc_migration_destinations,
     "tokens_vs_bitcoin_value": tokens_vs_bitcoin_value,
+    "vast_compute_electricity_export": vast_compute_electricity_export,
     "cable_year": _outside("Historical context outside the package's data."),
     "sputnik_year": _outside("Historical context outside the package's data."),
     "apollo_cost": _outside("Historical context outside the package's data."),
@@ -569,6 +583,7 @@ def headline_findings(ctx) -> list:
         findings.get("china_power_discount"),
         findings.get("tokens_vs_bitcoin_revenue_per_kwh"),
         findings.get("china_computed_mwh_per_week", **run),
+        findings.get("world_token_twh_in_china", energy_scenario=ctx.scenario, draws=ctx.draws, seed=ctx.seed),
         findings.get("article_week_china_top10_share", week_start=ctx.week_start),
     ]
 

@@ -37,14 +37,13 @@ from tokenecon.data.schemas.claims import ARTICLE_WEEK
 from tokenecon.units import HOURS_PER_YEAR
 from tokenecon.estimate import Estimate
 from tokenecon.analysis.factcheck.links import S_NOT, S_NOT_COMPUTED
+from tokenecon.analysis.token_cost import MAJORITY  # noqa: F401  (the thesis reading: at least half)
 
 VERDICTS = ("supported", "roughly", "overstated", "contradicted", "not checkable", "not computed")
 DIRECTIONS = ("equal", "at_least", "at_most")
 SCALES = ("linear", "log")
 #: Default relative tolerance of "roughly": a claim within 15% of the estimate's interval.
 DEFAULT_TOLERANCE = 0.15
-#: Reading of a vague majority claim ("essentially", "most"): at least this share.
-MAJORITY = 0.5
 #: An "order of magnitude" claim of 10x holds within half a decade (3.16x to 31.6x) on a log10 scale.
 ORDER_OF_MAGNITUDE_DECADES = 0.5
 #: Report that computes every claim (the fact-check notebook's HTML); links point at its sections.

@@ -42,6 +42,7 @@ OTHER_REPORT_HEADINGS = {
                                "Revenue per kWh from Bitcoin and from tokens",
                                "Electricity exported by mining at its peak and by tokens today"),
     "token_cost.html": ("What a million tokens cost, and what share is electricity",),
+    "token_exports_world.html": ("The answer",),
 }
 
 
@@ -56,6 +57,7 @@ L_ARTICLE_WEEK = heading_link("token_share.html", "The article week recomputed")
 L_PLACE = heading_link("token_share.html", "Where Chinese-model tokens are computed")
 L_BTC_MAP = heading_link("bitcoin_vs_tokens.html", "China share of the hash rate and where the data stop")
 L_BTC_REVENUE = heading_link("bitcoin_vs_tokens.html", "Revenue per kWh from Bitcoin and from tokens")
+L_WORLD = heading_link("token_exports_world.html", "The answer")
 L_TOKEN_COST = heading_link("token_cost.html", "What a million tokens cost, and what share is electricity")
 
 
