@@ -200,8 +200,8 @@ def test_no_raw_file_is_committed_verbatim():
 @pytest.mark.needs_raw
 def test_rebuild_from_raw_is_byte_identical(tmp_path):
     cli.build_data(out_dir=tmp_path)
-    for name in list(data.tables()) + ["catalog"]:
-        ext = "yaml" if name == "catalog" else "csv"
+    for name in list(data.tables()) + ["catalog", "datapackage"]:
+        ext = {"catalog": "yaml", "datapackage": "json"}.get(name, "csv")
         built, committed = tmp_path / f"{name}.{ext}", paths.DATA_DIR / f"{name}.{ext}"
         assert built.read_bytes() == committed.read_bytes(), f"data/{name}.{ext} differs from a rebuild"
 
@@ -255,6 +255,25 @@ def test_frictionless_validates_the_package_and_catches_a_broken_copy(tmp_path):
     report = frictionless.Package(str(tmp_path / "d" / "datapackage.json")).validate()
     errors = {(e.type, getattr(e, "row_number", None)) for t in report.tasks for e in t.errors}
     assert ("constraint-error", 2) in errors and ("hash-count", None) in errors
+
+
+def test_write_catalogue_follows_a_table_written_outside_build(tmp_path):
+    import json
+    import shutil
+
+    d = tmp_path / "d"
+    shutil.copytree(paths.DATA_DIR, d)
+    p = d / "electricity_prices.csv"
+    p.write_text("".join(p.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
+    data.write_catalogue(d)
+    res = {r["name"]: r for r in json.loads((d / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    assert res["electricity_prices"]["bytes"] == p.stat().st_size
+    assert (d / "catalog.yaml").read_bytes() == paths.CATALOG_PATH.read_bytes()
+    p.write_text(p.read_text(encoding="utf-8").replace(",2024,", ",1800,", 1), encoding="utf-8")
+    before = (d / "datapackage.json").read_bytes()
+    with pytest.raises(DataValidationError, match="1800 outside the allowed range"):
+        data.write_catalogue(d)
+    assert (d / "datapackage.json").read_bytes() == before
 
 
 def test_load_is_memoised_and_a_changed_file_is_read_again(tmp_path, monkeypatch):

@@ -215,6 +215,30 @@ def datapackage_text(all_tables: dict[str, Table] | None = None, data_dir: Path 
     return _catalog.datapackage_text(all_tables, blobs)
 
 
+def write_catalogue(data_dir: Path | None = None) -> list[Path]:
+    """Rewrite ``catalog.yaml`` (keeping its raw pins) and ``datapackage.json`` for the CSVs in ``data_dir``.
+
+    For code that writes a curated table itself (after validating it), e.g. an incremental fetch, so that
+    the Data Package's hashes follow the file. Every CSV is validated first; nothing is written otherwise.
+    """
+    folder = Path(data_dir) if data_dir else paths.DATA_DIR
+    all_tables = tables()
+    blobs = {}
+    for n, tbl in all_tables.items():
+        p = folder / f"{n}.csv"
+        if p.is_file():
+            blobs[n] = p.read_bytes()
+            parse_csv_bytes(blobs[n], tbl, str(p))
+    cat = folder / "catalog.yaml"
+    pins = _catalog.load_pins(cat if cat.exists() else paths.CATALOG_PATH)
+    out = {cat: _catalog.catalog_text(all_tables, pins).encode("utf-8"),
+           folder / DATAPACKAGE_NAME: _catalog.datapackage_text(all_tables, blobs).encode("utf-8")}
+    for p, blob in out.items():
+        if not (p.exists() and p.read_bytes() == blob):
+            _atomic_write(p, blob)
+    return list(out)
+
+
 @dataclass
 class TableSummary:
     name: str

@@ -233,7 +233,14 @@ def run(frame: pd.DataFrame, tbl: Table, stage: str, where: str, lines: Sequence
         cases = exc.failure_cases
     except pa.errors.SchemaError as exc:  # non-lazy failure (e.g. a check that raised)
         fail(where, [f"{exc}"])
-    fail(where, _messages(cases, frame, tbl, comp, lines))
+    except Exception as exc:  # a rule that cannot even be applied to this data: still name the file
+        fail(where, [f"the {stage} rules cannot be applied ({type(exc).__name__}: {exc})"])
+    try:
+        errors = _messages(cases, frame, tbl, comp, lines)
+    except Exception as exc:  # never let the report of a problem hide it
+        errors = [f"{len(cases)} failure(s) (first: column {cases.iloc[0]['column']!r}, "
+                  f"check {cases.iloc[0]['check']}); they could not be described: {type(exc).__name__}: {exc}"]
+    fail(where, errors)
 
 
 def _messages(cases: pd.DataFrame, frame: pd.DataFrame, tbl: Table, comp: _Compiled,
