@@ -102,7 +102,11 @@ COLOS = Table(
 
 
 def _author(model_id: pd.Series) -> pd.Series:
-    return model_id.str.split("/").str[0]
+    """The labs.author of each model: its id prefix when the labs table lists it, else empty (not guessed)."""
+    from tokenecon import data
+
+    prefix = model_id.str.split("/").str[0]
+    return prefix.where(prefix.isin(set(data.load("labs")["author"])), None)
 
 
 def build_request_origin(raw_dir: Path) -> pd.DataFrame:
@@ -147,7 +151,8 @@ REQUEST_ORIGIN = Table(
         Column("model_id", "str", "OpenRouter model id (a ':free' or ':batch' suffix marks the variant)", pattern=MODEL_ID),
         Column("permaslug", "str", "OpenRouter permaslug", pattern=MODEL_ID),
         Column("variant", "str", "offer variant", allowed=VARIANTS),
-        Column("author", "str", "author slug (model id prefix); maps to labs.author where the lab is listed", pattern=SLUG),
+        Column("author", "str", "labs.author of the model (its id prefix); empty when the labs table does not list the prefix",
+               pattern=SLUG, nullable=True),
         Column("rank", "int", "rank of the colo in the model's list", min=1, max=25, unit="rank (1 = most traffic)"),
         Column("colo", "str", "edge data-centre code", pattern=r"[A-Z]{3}"),
         Column("list_length", "int", "number of colos listed for the model and variant", min=1, max=25, unit="colos"),
@@ -158,7 +163,8 @@ REQUEST_ORIGIN = Table(
     key=("model_id", "variant", "rank"),
     sources=(SRC_COLOS, SRC_CLOUDFLARE),
     derivation=(
-        "Rows of the ~...-latest alias models dropped (they repeat their target's list); author = model id prefix; "
+        "Rows of the ~...-latest alias models dropped (they repeat their target's list); author = model id prefix where "
+        "labs lists it; "
         "list_length = the largest rank of the model and variant; city, country and region joined from "
         "edge_colo_locations (a colo missing there fails the build)."
     ),
@@ -166,7 +172,9 @@ REQUEST_ORIGIN = Table(
     raw_files=(F_COLOS,),
     caveats=(
         "Ranks, not volumes. A colo is where a request entered the edge network, not where the user is (VPNs, "
-        "cloud-hosted agents and corporate gateways move it). One snapshot (~2026-09-01)."
+        "cloud-hosted agents and corporate gateways move it). One snapshot (~2026-09-01). author is empty for model "
+        "prefixes the labs table does not list (e.g. ibm-granite, nousresearch, sakana, dots-studio): the analysis "
+        "counts them as not Chinese labs."
     ),
 )
 
@@ -310,7 +318,8 @@ ENDPOINTS = Table(
         Column("model_id", "str", "OpenRouter model id (':free'/':batch' suffix = variant)", pattern=MODEL_ID),
         Column("permaslug", "str", "OpenRouter permaslug", pattern=MODEL_ID),
         Column("variant", "str", "offer variant", allowed=VARIANTS),
-        Column("author", "str", "author slug (model id prefix)", pattern=SLUG),
+        Column("author", "str", "labs.author of the model (its id prefix); empty when the labs table does not list the prefix",
+               pattern=SLUG, nullable=True),
         Column("endpoint_id", "str", "OpenRouter endpoint id", pattern=r"[0-9a-f-]{36}"),
         Column("provider_slug", "str", "provider slug (maps to openrouter_provider_locations)", pattern=SLUG),
         Column("provider_offer", "str", "provider slug with the offer's region or tier tag (e.g. google-vertex/europe)"),
@@ -335,7 +344,8 @@ ENDPOINTS = Table(
     key=("endpoint_id",),
     sources=(SRC_ENDPOINTS,),
     derivation=(
-        "Rows of the ~...-latest alias models dropped (129 endpoints listed twice); provider_slug = the part of the "
+        "Rows of the ~...-latest alias models dropped (129 endpoints listed twice); author = model id prefix where labs "
+        "lists it; provider_slug = the part of the "
         "upstream provider slug before '/', provider_offer = the whole; precision_family from quantization "
         "(tokenecon/data/schemas/origin.py PRECISION_FAMILY); prices rounded to 1e-6 USD, percentiles to 1e-3; "
         "created_date = the date of created_at; limits, routing flags, tiers and data-policy columns not copied."
@@ -346,7 +356,7 @@ ENDPOINTS = Table(
     caveats=(
         "A snapshot: posted prices and 30-minute performance, not history. 'unknown' quantization is the largest "
         "group (hosts that declare none). stats_requests counts requests in half an hour, not tokens, and is empty "
-        "for endpoints with no recent traffic."
+        "for endpoints with no recent traffic. author is empty for model prefixes the labs table does not list."
     ),
 )
 
