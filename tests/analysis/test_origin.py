@@ -66,6 +66,9 @@ def test_city_evidence_by_hand():
     assert "Ranks are not volumes" in ev.caveats
     with pytest.raises(ValueError, match="city"):
         ev.share("Paris")
+    sm = ev.summary()
+    assert sm["lists"] == 2 and sm["cities"]["Singapore"]["rank1_share"] == 0.5 and sm["all_cities_share"] == 0.0
+    assert sm["cities"]["Berlin"]["country"] == "DE" and sm["cities"]["San Francisco"]["colos"] == ["SFO", "SJC"]
 
 
 def test_bad_parameters_are_named():

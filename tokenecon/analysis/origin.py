@@ -138,6 +138,21 @@ class CityEvidence:
     caveats: str
     mapping: dict
 
+    def summary(self, group: str = "chinese_lab") -> dict:
+        """The verdict's inputs in one dict: per city the shares of the group's lists naming it (any rank, top five,
+        first) and its country's; the share naming every city; the mainland-China count; the caveats."""
+        t = self.table[self.table["group"] == group].set_index("city")
+        return {
+            "lists": self.lists.get(group, 0),
+            "cities": {c: {k: float(t.loc[c, k]) for k in ("listed_share", "top_n_share", "rank1_share", "country_listed_share",
+                                                             "country_top_n_share")} | {"colos": self.mapping[c], "country": t.loc[c, "country"]}
+                       for c in t.index},
+            "all_cities_share": float(self.all_cities_share.get(group, float("nan"))),
+            "mainland_china_rows": self.mainland_china_rows,
+            "colos_absent": list(self.colos_absent),
+            "caveats": self.caveats,
+        }
+
     def share(self, city: str, group: str = "chinese_lab", column: str = "listed_share") -> float:
         r = self.table[(self.table["city"] == city) & (self.table["group"] == group)]
         if r.empty:
@@ -188,6 +203,13 @@ def city_evidence(origin: pd.DataFrame, labs: pd.DataFrame, *, cities: dict | No
                "(VPNs, cloud-hosted agents and company gateways move it); a Bay Area colo also serves Silicon Valley.")
     return CityEvidence(pd.DataFrame(rows), all_named, top.reset_index(drop=True), len(mainland_china_rows(o)), absent,
                         lists, caveats, {c: list(cs) for c, (cs, _) in cities.items()})
+
+
+def request_cities_evidence(variants=("standard",)) -> CityEvidence:
+    """:func:`city_evidence` on the committed tables: the fact-check's evidence on "API requests from developers in
+    San Francisco, Berlin, and Singapore" (``.summary()`` gives the verdict's inputs)."""
+    origin_t, labs = _load()
+    return city_evidence(origin_t, labs, variants=variants)
 
 
 # --------------------------------------------------------------------------- findings
