@@ -261,14 +261,16 @@ def test_finding_card_states_scope_date_interval_and_links_its_section():
            "section": "token_share#where-tokens-are-computed",
            "value": {"low": 0.11, "central": 0.13, "high": 0.16, "unit": "share", "interval_kind": "sources"}}
     old = {"label": "MWh a week", "unit": "MWh per week", "value": 133.4}  # an older record(): no scope
-    page = render_index([sidecar("token_share", records={"headline_cn": rec, "headline_old": old, "cn": rec})])
+    page = render_index([sidecar("token_share", records={"headline_cn": rec, "headline_old": old, "cn": rec}),
+                         sidecar("article_fact_check", records={"headline_cn": rec})])
     tiles = page[page.index('id="headline-findings"'):page.index('id="verdicts"')]
     c = parse(page)
     text = " ".join(c.text)
     assert "OpenRouter; 24 hours to 28 August 2026" in tiles  # scope with its date in words
     assert "2026-08-28" not in page
     assert "Range between sources" in tiles  # the interval's kind in words
-    assert '<a href="token_share.html#where-tokens-are-computed">' in tiles  # the section, not the report top
+    # the section, not the report top, named by the report that computes it (also from the fact-check's card)
+    assert tiles.count('<a href="token_share.html#where-tokens-are-computed">How it is computed: Title of token_share</a>') == 2
     assert ">13%<" in tiles and "interval 11% to 16%" in text
     assert ">133<" in tiles  # an old record shows what it has (its label states the unit) and links the report
     assert '<a href="token_share.html">from Title of token_share</a>' in tiles

@@ -195,7 +195,14 @@ def _rec(records: dict, key: str) -> dict:
     return records[key] if isinstance(records[key], dict) else {"value": records[key]}
 
 
+def _target_title(section, sc: dict, titles: dict) -> str:
+    """The title of the report a ``section`` ("report#anchor") points at; the recording report's otherwise."""
+    page = str(section or "").partition("#")[0].removesuffix(".html")
+    return titles.get(page) or sc.get("title") or sc.get("name")
+
+
 def _headlines(sidecars: list[dict]) -> list[dict]:
+    titles = {str(s["name"]): s.get("title") or s["name"] for s in sidecars}
     tiles = []
     for sc in sidecars:
         if not _ok(sc):
@@ -218,7 +225,8 @@ def _headlines(sidecars: list[dict]) -> list[dict]:
                 "text": text, "interval": interval, "label": dates_in_words(label),
                 "scope": dates_in_words(rec.get("scope")) or None, "kind": _interval_kind(rec),
                 "report": report, "href": href,
-                "link_text": f"How it is computed ({report})" if rec.get("section") else f"from {report}",
+                "link_text": (f"How it is computed: {_target_title(rec.get('section'), sc, titles)}"
+                              if rec.get("section") else f"from {report}"),
             })
     return tiles
 
