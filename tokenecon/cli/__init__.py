@@ -71,31 +71,63 @@ def _parse_params(pairs: list[list[str]] | None) -> dict:
     return {k: v for k, v in (pairs or [])}
 
 
+#: Most notebooks run at once (each is a kernel process of a few hundred MB).
+MAX_JOBS = 64
+
+
+def _read_scenario(path: Path) -> dict:
+    """The ``-f`` scenario file as {notebook: {parameter: value}}; one line naming the file for anything else."""
+    import yaml
+
+    from tokenecon.report.runner import ReportError
+
+    if not path.exists():
+        raise ReportError(f"scenario file {path} does not exist")
+    if path.is_dir():
+        raise ReportError(f"scenario file {path} is a folder, expected a YAML file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ReportError(f"scenario file {path} is not UTF-8 text, expected a YAML file") from None
+    except OSError as exc:
+        raise ReportError(f"scenario file {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        scenario = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ReportError(f"scenario file {path}: not valid YAML{where}: {what}") from None
+    if scenario is None:
+        return {}
+    if not isinstance(scenario, dict):
+        raise ReportError(f"scenario file {path}: expected a mapping of notebook name -> parameters, "
+                          f"got a {type(scenario).__name__}")
+    return scenario
+
+
 def _cmd_reports(args) -> int:
     from tokenecon.report import runner as report
 
     if args.list:
         print(report.describe())
         return 0
-    scenario = None
-    if args.file:
-        import yaml
-
-        path = Path(args.file)
-        if not path.exists():
-            raise report.ReportError(f"scenario file {path} does not exist")
-        scenario = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(scenario, dict):
-            raise report.ReportError(f"scenario file {path}: expected a mapping of notebook name -> parameters")
-    results = report.run(
-        names=args.names or None,
-        parameters=_parse_params(args.param),
-        scenario=scenario,
-        out_dir=Path(args.out) if args.out else None,
-        jobs=args.jobs,
-        force=args.force,
-        with_code=args.with_code,
-    )
+    scenario = _read_scenario(Path(args.file)) if args.file else None
+    if args.jobs is not None and args.jobs > MAX_JOBS:
+        raise report.ReportError(f"-j/--jobs: expected an integer in [1, {MAX_JOBS}], got {args.jobs}")
+    try:
+        results = report.run(
+            names=args.names or None,
+            parameters=_parse_params(args.param),
+            scenario=scenario,
+            out_dir=Path(args.out) if args.out else None,
+            jobs=args.jobs,
+            force=args.force,
+            with_code=args.with_code,
+        )
+    except report.Interrupted as exc:
+        print(f"tokenecon reports: {exc}", file=sys.stderr)
+        return exc.exit_code
     failed = [r for r in results if r.status == "failed"]
     ok = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
@@ -154,12 +186,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("argument -j/--jobs: must be at least 1")
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:  # Ctrl-C outside a build (a build stops itself and returns 130)
+        print(f"tokenecon {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head` and friends
         sys.stderr.close()
         return 0
     except (ValueError, KeyError, FileNotFoundError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"tokenecon {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder the command could not read or write
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"tokenecon {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

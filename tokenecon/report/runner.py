@@ -1,28 +1,42 @@
-"""The report runner: notebooks/*.ipynb → papermill → normalise → nbconvert → reports/<name>.html.
+"""The report runner: notebooks/*.ipynb → nbclient (one fresh kernel each) → normalise → nbconvert → reports/<name>.html.
 
-Everything runs in-process through the libraries' Python APIs (one process per worker, not one CLI
-per step), in parallel over notebooks. Guarantees:
+Everything runs in one process: the notebooks of a build execute concurrently (``-j``) in one asyncio
+loop, each in its own kernel process (so notebooks stay isolated from each other and from the runner),
+and the runner converts and writes each one as it finishes. Guarantees:
 
-* parameters are checked against each notebook's ``parameters`` cell before anything runs
-  (unknown notebook, unknown parameter or wrong type → :class:`ReportError`, nothing executed);
+* parameters are checked before anything runs: against each notebook's ``parameters`` cell (unknown
+  notebook, unknown parameter, wrong type) and against the data (:mod:`tokenecon.report.params`:
+  unknown model, country, year ...); a refused request runs nothing and writes nothing;
+* the output folder is checked before anything runs (a file in the way, not writable, too little free
+  space); files are written only when a notebook has finished, each to a temporary name first, and a
+  failed write removes its temporary files and leaves the previous report intact;
 * a notebook whose inputs (notebook file, parameters, package code, data tables it read last time)
   are unchanged since its last good build is skipped (content-hash stamp in ``reports/<name>.json``);
-* HTML is self-contained (no script, style or font from the network) and byte-reproducible
-  (papermill/nbclient timing metadata dropped, deterministic cell ids, fixed SOURCE_DATE_EPOCH);
-* each report ends with "About this report": parameters, package version and git commit, and the
-  sha256 of every data table it read;
-* a failing notebook leaves the previous HTML intact; its executed copy goes to ``reports/_failed/``.
+* SIGINT and SIGTERM stop a build within seconds: no new notebook starts, running kernels are killed,
+  their temporary folders (partial notebooks, IPC sockets, connection files) are removed, and
+  :class:`Interrupted` names what was left unbuilt; the next build resumes where this one stopped;
+* HTML is self-contained (no script, style or font from the network), byte-reproducible (timing
+  metadata dropped, deterministic cell ids, fixed SOURCE_DATE_EPOCH) and free of this machine's paths;
+* each report ends with "About this report": parameters and the command that rebuilds this page,
+  package version and git commit, the sha256 and as-of date of every data table it read;
+* a failing notebook leaves the previous HTML intact; its executed copy goes to ``reports/_failed/``
+  and the index shows the failure until a later build of that report succeeds or is found up to date.
 """
 
 from __future__ import annotations
 
 import ast
-import concurrent.futures as cf
+import asyncio
+import csv
+import errno
 import hashlib
 import json
-import multiprocessing
+import math
 import os
 import re
+import shlex
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,10 +51,30 @@ SOURCE_DATE_EPOCH = "946684800"
 PARAM_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
+#: Free space asked of the output folder per notebook that has never been built there (bytes).
+FIRST_BUILD_BYTES = 4 * 1024 * 1024
+#: Tags of the cells the runner adds (papermill's names, so papermill-aware tools recognise them).
+INJECTED_TAG = "injected-parameters"
+EXECUTION_TIMEOUT_S = 600
+STARTUP_TIMEOUT_S = 60
 
 
 class ReportError(ValueError):
-    """A report request that cannot be honoured (bad name, parameter or value); nothing has run."""
+    """A report request that cannot be honoured (bad name, parameter, value or output folder); nothing has run."""
+
+
+class Interrupted(Exception):
+    """The build was stopped by SIGINT or SIGTERM. ``built`` finished before the signal, ``unbuilt`` did not."""
+
+    def __init__(self, signum: int, built: list[str], unbuilt: list[str]):
+        self.signum, self.built, self.unbuilt = signum, built, unbuilt
+        name = signal.Signals(signum).name
+        left = ", ".join(unbuilt) if unbuilt else "nothing"
+        super().__init__(f"interrupted by {name}: left unbuilt: {left}" + (f" (built: {', '.join(built)})" if built else ""))
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 # --------------------------------------------------------------------------- notebook discovery
@@ -51,6 +85,9 @@ class Parameter:
     type: str
     default: object
     help: str
+    #: Declared ``type | None``: ``None`` is the one "not set" value (tokenecon.units.NOT_SET), meaning the
+    #: library's documented default; on the command line "none" or "" sets it.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,8 +101,8 @@ class Notebook:
 def _read_nb_json(path: Path) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except Exception as exc:
-        raise ReportError(f"{path}: not a readable notebook: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{display_path(path)}: not a readable notebook: {exc}") from exc
 
 
 def _source(cell: dict) -> str:
@@ -102,9 +139,13 @@ def parse_parameters(path: Path) -> dict[str, Parameter]:
         except ValueError as exc:
             raise ReportError(f"{path}: parameter {name!r}: default must be a literal (no derived values)") from exc
         ann = ann or type(default).__name__
+        optional = ann.endswith(" | None")
+        ann = ann[: -len(" | None")] if optional else ann
         if ann not in PARAM_TYPES:
             raise ReportError(f"{path}: parameter {name!r}: type {ann!r} not one of {sorted(PARAM_TYPES)}")
-        out[name] = Parameter(name, ann, default, comments.get(node.lineno, ""))
+        if default is None and not optional:
+            raise ReportError(f"{path}: parameter {name!r}: default None needs the type `{ann} | None`")
+        out[name] = Parameter(name, ann, default, comments.get(node.lineno, ""), optional)
     return out
 
 
@@ -130,7 +171,10 @@ def discover(notebooks_dir: Path | None = None) -> dict[str, Notebook]:
 def coerce(notebook: str, param: Parameter, value):
     """Turn a CLI string or a YAML value into the parameter's declared type, or refuse clearly."""
     want = param.type
-    bad = ReportError(f"parameter {param.name!r} of notebook {notebook!r} expects {want}, got {value!r}")
+    bad = ReportError(f"parameter {param.name!r} of notebook {notebook!r} expects {want}"
+                      f"{' or none' if param.optional else ''}, got {value!r}")
+    if param.optional and (value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null"))):
+        return None
     if isinstance(value, str) and want != "str":
         text = value.strip()
         try:
@@ -156,6 +200,8 @@ def coerce(notebook: str, param: Parameter, value):
         return float(value)
     if want == "int" and isinstance(value, bool):
         raise bad
+    if want == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
     if not isinstance(value, PARAM_TYPES[want]):
         raise bad
     return value
@@ -185,7 +231,7 @@ def plan(
     """
     known = discover(notebooks_dir)
     if not known:
-        raise ReportError(f"no notebooks found in {notebooks_dir or paths.NOTEBOOKS_DIR}")
+        raise ReportError(f"no notebooks found in {display_path(notebooks_dir or paths.NOTEBOOKS_DIR)}")
     for n in names or []:
         if n not in known:
             raise ReportError(f"unknown notebook {n!r}; known notebooks: {', '.join(known)}")
@@ -225,6 +271,19 @@ def plan(
     return jobs
 
 
+def check_values(jobs: list[Job]) -> None:
+    """Check every job's parameter values against the data (:mod:`tokenecon.report.params`); raise ReportError."""
+    if not jobs:
+        return
+    from tokenecon.report import params
+
+    for job in jobs:
+        try:
+            params.validate(job.notebook.name, job.parameters)
+        except params.ParameterError as exc:
+            raise ReportError(str(exc)) from exc
+
+
 # --------------------------------------------------------------------------- stamps
 
 def _code_hash() -> str:
@@ -256,19 +315,64 @@ def sidecar_path(out_dir: Path, name: str) -> Path:
     return Path(out_dir) / f"{name}.json"
 
 
+def failure_path(out_dir: Path, name: str) -> Path:
+    """Where the latest failure of ``name`` is recorded (read by the index until the report is good again)."""
+    return Path(out_dir) / "_failed" / f"{name}.json"
+
+
 def is_up_to_date(job: Job, code_hash: str | None = None) -> bool:
     side = sidecar_path(job.out_dir, job.notebook.name)
     html = Path(job.out_dir) / f"{job.notebook.name}.html"
-    if not (side.exists() and html.exists()):
+    if not (side.is_file() and html.is_file()):
         return False
     try:
         meta = json.loads(side.read_text(encoding="utf-8"))
-    except ValueError:
+    except (OSError, ValueError):
         return False
     return meta.get("status") == "ok" and meta.get("inputs_sha256") == inputs_hash(job, meta.get("tables"), code_hash)
 
 
-# --------------------------------------------------------------------------- execution (in a worker)
+# --------------------------------------------------------------------------- messages without machine paths
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_NUMPY_REPR = re.compile(r"\bnp\.(?:float|int|uint|complex|bool|str)_?\d*\(([^()]*)\)")
+_KERNEL_CELL_FILE = re.compile(r"(?:/[^\s'\"<>]*)?/ipykernel_\d+/\d+\.py")
+
+
+def display_path(p) -> str:
+    """``p`` relative to the working directory or the project when inside them, else as given."""
+    p = Path(p)
+    for base in (Path.cwd(), paths.PROJ_ROOT):
+        try:
+            return str(p.resolve().relative_to(base.resolve())) or "."
+        except (ValueError, OSError):
+            continue
+    return str(p)
+
+
+def _machine_roots() -> list[tuple[str, str]]:
+    roots = [(str(paths.PROJ_ROOT) + os.sep, ""), (str(paths.PROJ_ROOT), ".")]
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
+        roots.append((prefix + os.sep, "<python>/"))
+    home = os.path.expanduser("~")
+    if home not in ("", "/"):
+        roots.append((home + os.sep, "~/"))
+    return sorted(roots, key=lambda r: -len(r[0]))
+
+
+def scrub(text: str, extra_roots: tuple[str, ...] = ()) -> str:
+    """``text`` without this machine's paths (project, Python, home, temporary folders) or numpy reprs."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _KERNEL_CELL_FILE.sub("<cell>", text)
+    for root in sorted(extra_roots, key=len, reverse=True):
+        text = text.replace(root.rstrip(os.sep) + os.sep, "").replace(root.rstrip(os.sep), ".")
+    for root, repl in _machine_roots():
+        text = text.replace(root, repl)
+    return _NUMPY_REPR.sub(r"\1", text)
+
+
+# --------------------------------------------------------------------------- executed notebook → page
 
 @dataclass
 class Result:
@@ -278,6 +382,7 @@ class Result:
     html: Path | None = None
     error: str | None = None
     sidecar: dict = field(default_factory=dict)
+    kept: Path | None = None  # executed copy of a failed notebook, when one could be written
 
 
 def git_commit() -> str | None:
@@ -294,14 +399,28 @@ def git_commit() -> str | None:
     return sha + ("+uncommitted changes" if dirty else "") if sha else None
 
 
-def normalize(nb) -> None:
-    """Drop run-dependent metadata and give cells stable ids, so two runs give identical bytes."""
+_TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
+
+
+def normalize(nb, extra_roots: tuple[str, ...] = ()) -> None:
+    """Drop run-dependent metadata, give cells stable ids and strip this machine's paths from the outputs."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         cell.id = f"c{i:03d}-" + hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:8]
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "text" in out:
+                out["text"] = scrub(out["text"], extra_roots)
+            if "evalue" in out:
+                out["evalue"] = scrub(out["evalue"], extra_roots)
+            if "traceback" in out:
+                out["traceback"] = [scrub(t, extra_roots) for t in out["traceback"]]
+            for mime in _TEXT_MIMES:
+                if mime in out.get("data", {}):
+                    val = out["data"][mime]
+                    out["data"][mime] = [scrub(v, extra_roots) for v in val] if isinstance(val, list) else scrub(val, extra_roots)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -314,6 +433,57 @@ def _fmt_value(v) -> str:
     return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
 
 
+def _cli_value(v) -> str:
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def rebuild_command(job: Job) -> str:
+    """The command that rebuilds exactly this page (parameters that differ from the defaults)."""
+    parts = ["tokenecon", "reports", job.notebook.name]
+    for k, v in job.parameters.items():
+        if v != job.notebook.parameters[k].default or type(v) is not type(job.notebook.parameters[k].default):
+            parts += ["-p", k, _cli_value(v)]
+    if job.with_code:
+        parts.append("--with-code")
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+_CATALOG_DATES: dict[str, str | None] | None = None
+
+
+def _date_columns() -> dict[str, str | None]:
+    """Table name → its declared date column, from data/catalog.yaml (read once per run)."""
+    global _CATALOG_DATES
+    if _CATALOG_DATES is None:
+        import yaml
+
+        try:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            cat = yaml.load(paths.CATALOG_PATH.read_text(encoding="utf-8"), Loader=loader) or {}
+            _CATALOG_DATES = {n: (t or {}).get("date_column") for n, t in (cat.get("tables") or {}).items()}
+        except (OSError, yaml.YAMLError):
+            _CATALOG_DATES = {}
+    return _CATALOG_DATES
+
+
+def table_as_of(name: str) -> str | None:
+    """The latest value of a table's date column (ISO dates sort as text), None for undated tables."""
+    col = _date_columns().get(name)
+    path = paths.DATA_DIR / f"{name}.csv"
+    if not col or not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as fh:
+        values = [row.get(col) for row in csv.DictReader(fh)]
+    values = [v for v in values if v]
+    return max(values) if values else None
+
+
 def about_markdown(job: Job, tables: dict, commit: str | None) -> str:
     nb = job.notebook
     rows = [
@@ -324,130 +494,297 @@ def about_markdown(job: Job, tables: dict, commit: str | None) -> str:
         "| parameter | value | default | meaning |\n|---|---|---|---|\n" + "\n".join(rows)
         if rows else "This report has no parameters."
     )
-    trows = [f"| `{t}` | `{sha[:12]}` | `data/{t}.csv` |" for t, sha in sorted(tables.items())]
+    trows = []
+    for t, sha in sorted(tables.items()):
+        as_of = table_as_of(t)
+        col = _date_columns().get(t)
+        dated = f"{as_of} (latest `{col}`)" if as_of else "no date column"
+        trows.append(f"| `{t}` | {dated} | `{sha[:12]}` | `data/{t}.csv` |")
     tbl = (
-        "| table | sha256 (short) | file |\n|---|---|---|\n" + "\n".join(trows)
+        "| table | as of | sha256 (short) | file |\n|---|---|---|---|\n" + "\n".join(trows)
         if trows else "This report read no data table."
     )
     commit_txt = f"git commit `{commit}`" if commit else "no git checkout"
     return (
         "## About this report\n\n"
-        f"Built by tokenecon {__version__} ({commit_txt}) from `notebooks/{nb.name}.ipynb` with "
-        "`tokenecon reports`. The same inputs give a byte-identical file. Provenance of every table "
-        "(source, licence, derivation) is in `data/catalog.yaml` and the data catalogue report.\n\n"
-        f"**Parameters**\n\n{params}\n\n**Data tables read**\n\n{tbl}\n"
+        f"Built by tokenecon {__version__} ({commit_txt}) from `notebooks/{nb.name}.ipynb`. "
+        f"To rebuild exactly this page, run `{rebuild_command(job)}` in the project folder: the same inputs "
+        "give a byte-identical file. Provenance of every table (source, licence, derivation) is in "
+        "`data/catalog.yaml` and the data catalogue report.\n\n"
+        f"**Parameters**\n\n{params}\n\n**Data tables read** (as of: the latest date in the table)\n\n{tbl}\n"
     )
+
+
+_EXPORTERS: dict[bool, object] = {}
 
 
 def _export_html(nb, title: str, with_code: bool) -> str:
-    from nbconvert import HTMLExporter
+    exporter = _EXPORTERS.get(with_code)
+    if exporter is None:  # one per run and kind: building the Jinja environment is most of its cost
+        from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
-        template_name="tokenecon",
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=not with_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
+        exporter = _EXPORTERS[with_code] = HTMLExporter(
+            template_name="tokenecon",
+            extra_template_basedirs=[str(TEMPLATE_DIR)],
+            exclude_input=not with_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     nb.metadata["title"] = title
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return html
 
 
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write every file to a temporary name, then move them into place; on any error remove the temporaries.
+
+    A full disk or a read-only folder thus leaves the previous files as they were.
+    """
+    tmps = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmps.append(tmp)
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+        for (path, _), tmp in zip(files.items(), tmps):
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in tmps:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+        raise
+
+
 def _atomic_write(path: Path, data: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(data, encoding="utf-8")
-    os.replace(tmp, path)
+    _write_all({Path(path): data.encode("utf-8")})
+
+
+def _os_error_text(exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    where = exc.filename
+    if where and Path(str(where)).name.startswith("."):  # a temporary name: report the file it stands for
+        where = Path(str(where)).with_name(Path(str(where)).name[1:].rsplit(".", 2)[0])
+    return f"could not write {display_path(where)}: {what}" if where else f"could not write: {what}"
+
+
+# --------------------------------------------------------------------------- failure messages
+
+def _cell_line(cell, lineno: int) -> str:
+    lines = cell.source.splitlines()
+    text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _failure_message(nb, exc) -> str:
-    # Name the failing cell by its 1-based position in the source notebook (papermill's injected
-    # parameter and error-banner cells are not counted) and by its first line.
-    papermill_tags = {"injected-parameters", "papermill-error-cell-tag"}
-    source_cells = [c for c in (nb.cells if nb is not None else []) if not papermill_tags & set(c.metadata.get("tags", []))]
+    """Name the failing cell by its 1-based position in the source notebook (the runner's injected cell not
+    counted) and the line that raised: the innermost notebook frame of the traceback."""
+    source_cells = [c for c in (nb.cells if nb is not None else []) if INJECTED_TAG not in c.metadata.get("tags", [])]
     for i, cell in enumerate(source_cells, start=1):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if out.get("output_type") == "error":
-                head = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
-                return f"cell {i} (`{head}`) raised {out.get('ename')}: {out.get('evalue')}"
-    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+            if out.get("output_type") != "error":
+                continue
+            tb = _ANSI.sub("", "\n".join(out.get("traceback", [])))
+            where = f"cell {i}"
+            frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", tb)
+            if frames:
+                count, lineno = int(frames[-1][0]), int(frames[-1][1])
+                hit = next((j for j, c in enumerate(source_cells, start=1)
+                            if c.cell_type == "code" and c.get("execution_count") == count), None)
+                if hit is not None:
+                    line = _cell_line(source_cells[hit - 1], lineno)
+                    where = f"cell {hit}, line {lineno}" + (f" (`{line}`)" if line else "")
+            evalue = str(out.get("evalue", "")).strip()
+            return scrub(f"{where} raised {out.get('ename')}: {evalue}")
+    text = str(exc).strip()
+    return scrub(f"{type(exc).__name__}: {text.splitlines()[-1] if text else ''}")
 
 
-def _kernel_manager_class(socket_dir: Path):
-    """A kernel manager that talks to its kernel over local IPC sockets in ``socket_dir``.
+# --------------------------------------------------------------------------- execution
 
-    Sockets in a folder of the run's own cannot collide the way kernels started together race for
-    TCP ports ("Address already in use", papermill #511), and nothing listens on the network.
+def _kernel_manager_class():
+    """A kernel manager that talks to its kernel over IPC sockets in the job's temporary folder.
+
+    Sockets in a folder of the job's own cannot collide the way kernels started together race for
+    TCP ports, and nothing listens on the network. Shutting down does not interrupt the kernel first
+    (jupyter_client does, which makes every kernel log "KeyboardInterrupt caught in kernel").
     """
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
 
     class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self):
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self):
-            return str(Path(socket_dir) / "kernel")
+        async def _async_interrupt_kernel(self):
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
 
-def execute(job: Job, code_hash: str | None = None) -> Result:
-    """Run one notebook and write its HTML, executed notebook and sidecar (in this process)."""
+def _literal(v) -> str:
+    """Python source for a parameter value (non-finite floats included)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return f"float({str(v)!r})"
+    if isinstance(v, list):
+        return "[" + ", ".join(_literal(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(x)}" for k, x in v.items()) + "}"
+    return repr(v)
+
+
+def _inject_parameters(nb, parameters: dict) -> None:
     import nbformat
-    import papermill as pm
+
+    src = "# Parameters\n" + "".join(f"{k} = {_literal(v)}\n" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(src, metadata={"tags": [INJECTED_TAG]})
+    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
+    nb.cells.insert(at, cell)
+
+
+class _Build:
+    """State shared by the jobs of one build: code hash, commit, and the running kernels' folders."""
+
+    def __init__(self, code_hash: str, commit: str | None):
+        self.code_hash = code_hash
+        self.commit = commit
+        self.stopping = False  # set on SIGINT/SIGTERM: a kernel killed by the stop is not a notebook failure
+
+
+async def _execute_async(job: Job, build: _Build) -> Result:
+    import nbformat
+    from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
 
     name, out_dir = job.notebook.name, Path(job.out_dir)
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"tokenecon-{name}-") as tmp:
-        tmp = Path(tmp)
-        env_before = {k: os.environ.get(k) for k in ("TOKENECON_READLOG", "TOKENECON_RECORDS", "SOURCE_DATE_EPOCH", "PYTHONHASHSEED")}
-        os.environ.update(
+    tmp = Path(tempfile.mkdtemp(prefix=f"tokenecon-{name}-"))
+    km = client = log_fh = None
+    try:
+        nb = nbformat.reads(job.notebook.path.read_text(encoding="utf-8"), as_version=4)
+        _inject_parameters(nb, job.parameters)
+        env = dict(os.environ)
+        env.update(
             TOKENECON_READLOG=str(tmp / "reads.jsonl"),
             TOKENECON_RECORDS=str(tmp / "records.jsonl"),
             SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
             PYTHONHASHSEED="0",
+            TMPDIR=str(tmp),  # whatever the kernel puts in a temporary folder goes with this one
+            PYDEVD_DISABLE_FILE_VALIDATION="1",
         )
-        executed = tmp / f"{name}.ipynb"
+        log_fh = open(tmp / "kernel.log", "wb")
+        error: BaseException | None = None
+        for attempt in (1, 2):
+            km = _kernel_manager_class()(
+                kernel_name="python3", transport="ipc", ip=str(tmp / f"kernel{attempt}"),
+                connection_file=str(tmp / f"kernel{attempt}.json"),
+            )
+            client = NotebookClient(
+                nb, km=km, timeout=EXECUTION_TIMEOUT_S, startup_timeout=STARTUP_TIMEOUT_S, kernel_name="python3",
+                resources={"metadata": {"path": str(paths.PROJ_ROOT)}}, shutdown_kernel="immediate",
+            )
+            try:
+                await client.async_start_new_kernel(env=env, stdout=log_fh, stderr=log_fh)
+                await client.async_start_new_kernel_client()
+                break
+            except Exception as exc:
+                await _stop_kernel(client, km)
+                km = client = None
+                if attempt == 2 or not any(s in str(exc) for s in KERNEL_START_ERRORS):
+                    raise
         try:
-            for attempt in (1, 2):
-                try:
-                    pm.execute_notebook(
-                        str(job.notebook.path), str(executed), parameters=job.parameters,
-                        kernel_name="python3", cwd=str(paths.PROJ_ROOT), progress_bar=False,
-                        start_timeout=60, execution_timeout=600, log_output=False,
-                        kernel_manager_class=_kernel_manager_class(tmp),
-                    )
-                    break
-                except Exception as exc:
-                    retry = attempt == 1 and any(s in str(exc) for s in KERNEL_START_ERRORS)
-                    if retry:
-                        continue
-                    nb = nbformat.read(executed, as_version=4) if executed.exists() else None
-                    message = _failure_message(nb, exc)
-                    if nb is not None:
-                        failed = out_dir / "_failed" / f"{name}.ipynb"
-                        failed.parent.mkdir(parents=True, exist_ok=True)
-                        nbformat.write(nb, str(failed))
-                    return Result(name, "failed", time.perf_counter() - t0, error=message)
+            msg_id = await ensure_async(client.kc.kernel_info())
+            info = await client.async_wait_for_reply(msg_id)
+            if info is not None and "language_info" in info["content"]:
+                nb.metadata["language_info"] = info["content"]["language_info"]
+            client.reset_execution_trackers()
+            for index, cell in enumerate(nb.cells):
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            error = exc
         finally:
-            for k, v in env_before.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        nb = nbformat.read(executed, as_version=4)
+            await _stop_kernel(client, km)
+            km = client = None
+        if build.stopping:
+            raise asyncio.CancelledError
+        if error is not None:
+            message = _failure_message(nb, error)
+            if not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", [])):
+                log_fh.flush()
+                tail = scrub((tmp / "kernel.log").read_text(encoding="utf-8", errors="replace"), (str(tmp),))
+                last = [ln for ln in tail.splitlines() if ln.strip()][-1:] or []
+                if last:
+                    message += f" (kernel said: {last[0].strip()[:200]})"
+            return _record_failure(job, nb, message, t0, (str(tmp),))
         tables = {r["table"]: r["sha256"] for r in _read_jsonl(tmp / "reads.jsonl")}
         records = {}
         for r in _read_jsonl(tmp / "records.jsonl"):
             records[r["key"]] = {k: v for k, v in r.items() if k != "key"}
-    normalize(nb)
-    commit = git_commit()
-    nb.cells.append(nbformat.v4.new_markdown_cell(about_markdown(job, tables, commit)))
-    normalize(nb)
+        roots = (str(tmp),)
+    finally:
+        if km is not None:
+            await _stop_kernel(client, km)
+        if log_fh is not None:
+            log_fh.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _write_report(job, nb, tables, records, build, t0, roots)
+
+
+async def _stop_kernel(client, km) -> None:
+    """Kill the kernel, close its channels, remove its connection file and sockets (never raises)."""
+    if km is None:
+        return
+    try:
+        if client is not None and client.kc is not None:
+            client.kc.stop_channels()
+    except Exception:
+        pass
+    try:
+        if km.has_kernel:
+            km.shutting_down = True
+            await km.shutdown_kernel(now=True)
+    except Exception:
+        pass
+    try:
+        await km.cleanup_resources()
+    except Exception:
+        pass
+
+
+def _record_failure(job: Job, nb, message: str, t0: float, roots: tuple[str, ...]) -> Result:
+    """Keep the executed copy in ``_failed/`` (when it can be written) and record the failure for the index."""
+    import nbformat
+
+    out_dir, name = Path(job.out_dir), job.notebook.name
+    kept = None
+    if nb is not None:
+        normalize(nb, roots)
+        target = out_dir / "_failed" / f"{name}.ipynb"
+        try:
+            _write_all({target: nbformat.writes(nb).encode("utf-8")})
+            kept = target
+        except OSError:
+            kept = None
+    try:
+        _write_all({failure_path(out_dir, name): (json.dumps(
+            {"name": name, "error": message, "parameters": job.parameters}, indent=2, sort_keys=True, ensure_ascii=False,
+        ) + "\n").encode("utf-8")})
+    except OSError:
+        pass
+    return Result(name, "failed", time.perf_counter() - t0, error=message, kept=kept)
+
+
+def _write_report(job: Job, nb, tables: dict, records: dict, build: _Build, t0: float, roots: tuple[str, ...]) -> Result:
+    import nbformat
+
+    name, out_dir = job.notebook.name, Path(job.out_dir)
+    normalize(nb, roots)
+    nb.cells.append(nbformat.v4.new_markdown_cell(about_markdown(job, tables, build.commit)))
+    normalize(nb, roots)
     html = _export_html(nb, job.notebook.title, job.with_code)
     summary = records.get("takeaway", {}).get("value")
     sidecar = {
@@ -459,51 +796,179 @@ def execute(job: Job, code_hash: str | None = None) -> Result:
         "records": records,
         "tables": tables,
         "version": __version__,
-        "commit": commit,
+        "commit": build.commit,
         "status": "ok",
-        "inputs_sha256": inputs_hash(job, tables, code_hash),
+        "inputs_sha256": inputs_hash(job, tables, build.code_hash),
     }
     html_path = out_dir / f"{name}.html"
-    _atomic_write(out_dir / "_executed" / f"{name}.ipynb", nbformat.writes(nb))
-    _atomic_write(html_path, html)
-    _atomic_write(sidecar_path(out_dir, name), json.dumps(sidecar, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    failed = out_dir / "_failed" / f"{name}.ipynb"
-    if failed.exists():
-        failed.unlink()
+    try:
+        _write_all({
+            out_dir / "_executed" / f"{name}.ipynb": nbformat.writes(nb).encode("utf-8"),
+            html_path: html.encode("utf-8"),
+            sidecar_path(out_dir, name): (json.dumps(sidecar, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
+        })
+    except OSError as exc:
+        return Result(name, "failed", time.perf_counter() - t0, error=_os_error_text(exc))
+    _clear_failure(out_dir, name)
     return Result(name, "ok", time.perf_counter() - t0, html_path, sidecar=sidecar)
 
 
-def _worker(job: Job, code_hash: str) -> Result:
-    print(f"[{job.notebook.name}] started", flush=True)
-    return execute(job, code_hash)
+def _clear_failure(out_dir: Path, name: str) -> bool:
+    """Forget the recorded failure of ``name`` (its report is good again); True if there was one."""
+    had = False
+    for p in (failure_path(out_dir, name), Path(out_dir) / "_failed" / f"{name}.ipynb"):
+        try:
+            p.unlink()
+            had = True
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+    return had
+
+
+def execute(job: Job, code_hash: str | None = None) -> Result:
+    """Run one notebook and write its HTML, executed notebook and sidecar (blocking)."""
+    build = _Build(code_hash or _code_hash(), git_commit())
+    return asyncio.run(_execute_async(job, build))
 
 
 # --------------------------------------------------------------------------- orchestration
 
 def write_index(out_dir: Path, failures: dict[str, str] | None = None) -> Path:
-    """Render ``index.html`` from the sidecars; reports that just failed are shown as failed.
+    """Render ``index.html`` from the sidecars and the recorded failures (``_failed/<name>.json``).
 
-    A failed report keeps its previous sidecar and HTML on disk (its last good build), but the index
-    says that the latest build failed and why.
+    A failed report keeps its previous sidecar and HTML on disk (its last good build); the index says
+    that its latest build failed and why, until a build of it succeeds or finds it up to date. The file
+    is rewritten only when its bytes change.
     """
     from tokenecon.report.landing import render_index
 
+    out_dir = Path(out_dir)
     by_name = {}
-    for p in sorted(Path(out_dir).glob("*.json")):
+    for p in sorted(out_dir.glob("*.json")):
         try:
             meta = json.loads(p.read_text(encoding="utf-8"))
-        except ValueError:
+        except (OSError, ValueError):
             continue
-        if isinstance(meta, dict) and {"name", "html"} <= set(meta) and (Path(out_dir) / meta["html"]).exists():
+        if isinstance(meta, dict) and {"name", "html"} <= set(meta) and (out_dir / str(meta["html"])).is_file():
             by_name[meta["name"]] = meta
-    for name, error in (failures or {}).items():
+    recorded = {}
+    for p in sorted((out_dir / "_failed").glob("*.json")):
+        try:
+            meta = json.loads(p.read_text(encoding="utf-8"))
+            recorded[meta["name"]] = scrub(str(meta["error"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    recorded.update({k: scrub(v) for k, v in (failures or {}).items()})
+    for name, error in recorded.items():
         previous = by_name.get(
             name, {"name": name, "title": name, "html": f"{name}.html", "summary": None, "parameters": {}, "records": {}}
         )
         by_name[name] = {**previous, "status": "failed", "error": error}
-    index = Path(out_dir) / "index.html"
-    _atomic_write(index, render_index([by_name[n] for n in sorted(by_name)]))
+    index = out_dir / "index.html"
+    page = render_index([by_name[n] for n in sorted(by_name)]).encode("utf-8")
+    try:
+        same = index.read_bytes() == page
+    except OSError:
+        same = False
+    if not same:
+        _write_all({index: page})
     return index
+
+
+def preflight(out: Path, pending: list[Job]) -> None:
+    """Refuse an output folder that cannot take the build, before anything runs (one line naming it)."""
+    shown = display_path(out)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"output folder {shown} is a file, expected a folder (--out)")
+    for parent in [out, *out.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ReportError(f"output folder {shown}: {display_path(parent)} is a file, expected a folder")
+            break
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"output folder {shown} cannot be created: {exc.strerror or exc}") from exc
+    for sub in ("_executed", "_failed"):
+        if (out / sub).exists() and not (out / sub).is_dir():
+            raise ReportError(f"{display_path(out / sub)} is a file, expected a folder (the runner keeps executed notebooks there)")
+    for job in pending:
+        for p in (out / f"{job.notebook.name}.html", sidecar_path(out, job.notebook.name),
+                  out / "_executed" / f"{job.notebook.name}.ipynb"):
+            if p.exists() and not p.is_file():
+                raise ReportError(f"{display_path(p)} is in the way: a folder where the report file goes")
+    for folder in [out] + [out / s for s in ("_executed", "_failed") if (out / s).is_dir()]:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".tokenecon-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            what = "not writable" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else (exc.strerror or str(exc))
+            raise ReportError(f"output folder {display_path(folder)} is {what}" if what == "not writable"
+                              else f"output folder {display_path(folder)}: {what}") from exc
+    need = 0
+    for job in pending:
+        sizes = [p.stat().st_size for p in (out / f"{job.notebook.name}.html", out / "_executed" / f"{job.notebook.name}.ipynb")
+                 if p.is_file()]
+        need += 2 * sum(sizes) if sizes else FIRST_BUILD_BYTES
+    free = shutil.disk_usage(out).free
+    if free < need:
+        raise ReportError(
+            f"output folder {shown}: not enough free space ({free / 1e6:.1f} MB free, about {need / 1e6:.1f} MB needed "
+            f"for {len(pending)} report{'s' if len(pending) != 1 else ''})"
+        )
+
+
+async def _run_jobs(pending: list[Job], workers: int, build: _Build, report, log=print,
+                    early: list[int] | None = None) -> tuple[int | None, list[str]]:
+    """Run the jobs, at most ``workers`` at a time; on SIGINT/SIGTERM cancel them all and return the signal."""
+    loop = asyncio.get_running_loop()
+    sem = asyncio.Semaphore(workers)
+    stop: list[int] = []
+    done: list[str] = []
+    tasks: list[asyncio.Task] = []
+
+    async def one(job: Job) -> None:
+        async with sem:
+            if stop:
+                return
+            log(f"[{job.notebook.name}] started")
+            res = await _execute_async(job, build)
+            done.append(job.notebook.name)
+            report(res)
+
+    def on_signal(signum: int) -> None:
+        if stop:
+            return
+        stop.append(signum)
+        build.stopping = True
+        for t in tasks:
+            t.cancel()
+
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, on_signal, sig)
+            installed.append(sig)
+        except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+            pass
+    try:
+        tasks.extend(asyncio.ensure_future(one(j)) for j in pending)
+        if early:  # arrived between the check in run() and the handlers above
+            on_signal(early[0])
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+    for job, res in zip(pending, results):
+        if isinstance(res, BaseException) and not isinstance(res, asyncio.CancelledError):
+            name = job.notebook.name
+            if name not in done:
+                done.append(name)
+                report(Result(name, "failed", error=scrub(f"{type(res).__name__}: {res}")))
+    return (stop[0] if stop else None), done
 
 
 def run(
@@ -517,43 +982,79 @@ def run(
     notebooks_dir: Path | None = None,
     log=print,
 ) -> list[Result]:
-    """Build the requested reports (all by default) and the index; return one Result per notebook."""
+    """Build the requested reports (all by default) and the index; return one Result per notebook.
+
+    Raises :class:`ReportError` (nothing run, nothing written) for a bad request or output folder, and
+    :class:`Interrupted` when SIGINT or SIGTERM stopped the build.
+    """
+    with _signals_recorded() as early:
+        return _run(early, names, parameters, scenario, out_dir, jobs, force, with_code, notebooks_dir, log)
+
+
+class _signals_recorded:
+    """Record SIGINT/SIGTERM from the start of a build (before the event loop takes them over), so a
+    signal that arrives while the build is being planned stops it as cleanly as one during execution."""
+
+    def __enter__(self) -> list[int]:
+        self.received: list[int] = []
+        self.previous = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[sig] = signal.signal(sig, lambda signum, _frame: self.received.append(signum))
+            except ValueError:  # not the main thread: leave signals alone
+                pass
+        return self.received
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(early: list[int], names, parameters, scenario, out_dir, jobs, force, with_code, notebooks_dir, log) -> list[Result]:
     todo = plan(names, parameters, scenario, out_dir, with_code, notebooks_dir)
     out = Path(out_dir or paths.REPORTS_DIR)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"output folder {display_path(out)} is a file, expected a folder (--out)")
     code_hash = _code_hash()
     results: list[Result] = []
     pending = []
+    skipped = []
     for job in todo:
         if not force and is_up_to_date(job, code_hash):
-            results.append(Result(job.notebook.name, "skipped"))
-            log(f"[{job.notebook.name}] up to date (skipped)")
+            skipped.append(job)
         else:
             pending.append(job)
+    check_values(pending)
+    if pending:
+        preflight(out, pending)
+    cleared = False
+    for job in skipped:
+        results.append(Result(job.notebook.name, "skipped"))
+        cleared |= _clear_failure(out, job.notebook.name)
+        log(f"[{job.notebook.name}] up to date (skipped)")
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
 
     def report(res: Result) -> None:
         results.append(res)
         if res.status == "ok":
-            log(f"[{res.name}] done in {res.seconds:.1f} s -> {res.html}")
+            log(f"[{res.name}] done in {res.seconds:.1f} s -> {display_path(res.html)}")
         else:
-            log(f"[{res.name}] FAILED: {res.error} (executed notebook kept in {out / '_failed' / (res.name + '.ipynb')})")
+            kept = f" (executed notebook kept in {display_path(res.kept)})" if res.kept and res.kept.exists() else ""
+            log(f"[{res.name}] FAILED: {res.error}{kept}")
 
-    if workers == 1:
-        for job in pending:
-            log(f"[{job.notebook.name}] started")
-            report(execute(job, code_hash))
-    elif pending:
-        ctx = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(_worker, job, code_hash): job for job in pending}
-            for fut in cf.as_completed(futures):
-                try:
-                    report(fut.result())
-                except Exception as exc:  # a crash outside the notebook (e.g. export)
-                    report(Result(futures[fut].notebook.name, "failed", error=f"{type(exc).__name__}: {exc}"))
-    if pending or not (out / "index.html").exists():
-        write_index(out, {r.name: r.error for r in results if r.status == "failed"})
+    signum = early[0] if early else None
+    if pending and signum is None:
+        build = _Build(code_hash, git_commit())
+        signum, _ = asyncio.run(_run_jobs(pending, workers, build, report, log, early))
+    if pending or cleared or not (out / "index.html").exists():
+        try:
+            write_index(out)
+        except OSError as exc:
+            log(f"index not updated: {_os_error_text(exc)}")
+    if signum is not None:
+        built = [r.name for r in results if r.status == "ok"]
+        finished = {r.name for r in results}
+        raise Interrupted(signum, built, [j.notebook.name for j in pending if j.notebook.name not in finished])
     order = {j.notebook.name: i for i, j in enumerate(todo)}
     return sorted(results, key=lambda r: order[r.name])
 
@@ -566,4 +1067,3 @@ def describe(notebooks_dir: Path | None = None) -> str:
         for p in nb.parameters.values():
             lines.append(f"    {p.name} ({p.type}) = {p.default!r}  {p.help}")
     return "\n".join(lines)
-
