@@ -210,3 +210,163 @@ def cost_stacks_share_of_revenue(years, price: float = PRICE, pue: float = PUE, 
                      "hardware": r.capex_usd_per_mtok / rev, "other cost": r.other_usd_per_mtok / rev,
                      "rest (margin, unmodelled)": (rev - r.cost_usd_per_mtok) / rev})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the report's tables and checks
+
+#: The article's "more than 70%" of the world's hash rate held by China (2015–2021), in percent.
+ARTICLE_CHINA_HASHRATE_PCT = 70.0
+#: Countries drawn beside China in the hash-rate chart.
+HASHRATE_COUNTRIES = (btc.CHINA, "United States", "Kazakhstan", "Russian Federation")
+
+
+def hashrate_shares(countries=HASHRATE_COUNTRIES) -> pd.DataFrame:
+    """Monthly share of the global hash rate (%) by country from the CBECI Mining Map: month index, one column each."""
+    sh = data.load("cbeci_country_hashrate_monthly").pivot(index="month", columns="country", values="hashrate_pct")
+    missing = [c for c in countries if c not in sh.columns]
+    if missing:
+        raise ValueError(f"countries: {missing} not in cbeci_country_hashrate_monthly; known: {sorted(sh.columns)}")
+    sh = sh[list(countries)]
+    sh.index = pd.to_datetime(sh.index)
+    return sh
+
+
+def china_share_summary(shares: pd.DataFrame | None = None, threshold_pct: float = ARTICLE_CHINA_HASHRATE_PCT) -> dict:
+    """China's hash-rate share against the article's threshold: the map's first and last month, China's share
+    then, the months at or above ``threshold_pct``, the first month below it, the months at 0% and the first
+    month after them where China reappears (None if it does not) with its share."""
+    sh = hashrate_shares() if shares is None else shares
+    cn = sh[btc.CHINA].dropna()
+    zero = cn[cn == 0]
+    after = cn[(cn.index > zero.index.max()) & (cn > 0)] if len(zero) else cn.iloc[:0]
+    return {"first": cn.index.min(), "last": cn.index.max(), "first_pct": float(cn.iloc[0]),
+            "last_pct": float(cn.iloc[-1]), "months": len(cn), "above": list(cn[cn >= threshold_pct].index),
+            "first_below": cn[cn < threshold_pct].index.min(), "zero": list(zero.index),
+            "back": after.index.min() if len(after) else None, "back_pct": float(after.iloc[0]) if len(after) else None}
+
+
+def cbeci_reproduction_table(years) -> pd.DataFrame:
+    """The rebuild against CBECI's published energy at CBECI's own price (0.05 USD/kWh) and PUE, one row a year:
+    best, lower and upper TWh of each, the best guess's relative error (%) and the share of days (%) whose best
+    guess uses CBECI's basket efficiency."""
+    a = btc.annual_energy(list(years))
+    return pd.DataFrame({
+        "year": a.index.astype(str),
+        "model best (TWh)": a["twh_best"].to_numpy(), "CBECI best (TWh)": a["cbeci_twh_best"].to_numpy(),
+        "error (%)": 100 * a["best_vs_cbeci"].to_numpy(),
+        "best guess from CBECI basket (% of days)": 100 * a["best_from_cbeci_basket_share"].to_numpy(),
+        "model lower (TWh)": a["twh_lower"].to_numpy(), "CBECI lower (TWh)": a["cbeci_twh_lower"].to_numpy(),
+        "model upper (TWh)": a["twh_upper"].to_numpy(), "CBECI upper (TWh)": a["cbeci_twh_upper"].to_numpy()})
+
+
+def cbeci_basket_years(agreement: pd.DataFrame) -> dict:
+    """The years of a :func:`cbeci_agreement` table that use CBECI's basket (agreement partly by construction):
+    first, last and the largest absolute relative gap (None/NaN when there are none)."""
+    dep = agreement[~agreement["independent"]]
+    if dep.empty:
+        return {"first": None, "last": None, "max_abs_error": float("nan")}
+    return {"first": int(dep["year"].min()), "last": int(dep["year"].max()),
+            "max_abs_error": float(dep["error"].abs().max())}
+
+
+def cbeci_price_sensitivity(years=range(2017, 2022), prices=(0.03, 0.08)) -> dict:
+    """Largest absolute relative gap, over ``years``, between the rebuild's best guess at each electricity price
+    and CBECI's own recomputation at that price (``cbeci_energy_by_price_annual``, API v1.2.0): {price: gap}."""
+    years = list(years)
+    pub = data.load("cbeci_energy_by_price_annual")
+    out = {}
+    for p in prices:
+        theirs = pub[pub["electricity_usd_per_kwh"] == p].set_index("year")["twh_best"].reindex(years)
+        if theirs.isna().any():
+            raise ValueError(f"prices: CBECI's recomputation has no {p} USD/kWh figure for every year {years[0]}-{years[-1]}")
+        ours = btc.annual_energy(years, p)["twh_best"]
+        out[p] = float((ours / theirs - 1).abs().max())
+    return out
+
+
+def revenue_per_kwh_points(years, price: float = PRICE, pue: float = PUE, week: str = electricity.ARTICLE_WEEK,
+                           scenario: str = electricity.SCENARIO, draws: int = electricity.DRAWS,
+                           seed: int = electricity.SEED) -> pd.DataFrame:
+    """Revenue per kWh (USD) with its low and high, one row a point of the revenue chart: all miners by year
+    (bounds from the energy bounds), China's miners in years with Mining Map months, each Chinese model of the
+    week at its list prices and the token mix weighted by tokens (90% Monte Carlo intervals)."""
+    annual = btc.annual_energy(list(years), price, pue)
+    rows = [{"group": "all miners", "label": str(y), "usd_per_kwh": r.revenue_usd_per_kwh,
+             "low": r.revenue_usd_per_kwh_low, "high": r.revenue_usd_per_kwh_high} for y, r in annual.iterrows()]
+    china = _china_years(price, pue)
+    rows += [{"group": "China's miners", "label": str(y), "usd_per_kwh": china[y].revenue_usd_per_kwh.central,
+              "low": china[y].revenue_usd_per_kwh.low, "high": china[y].revenue_usd_per_kwh.high}
+             for y in years if y in china]
+    tok = electricity.token_revenue_usd_per_kwh(week, scenario, draws, seed)
+    t = tok.extra["table"]
+    rows += [{"group": "token model", "label": r.model, "usd_per_kwh": r.revenue_usd_per_kwh,
+              "low": r.revenue_usd_per_kwh_low, "high": r.revenue_usd_per_kwh_high} for r in t.itertuples()]
+    rows.append({"group": "token mix", "label": "token mix", "usd_per_kwh": tok.value.central, "low": tok.value.low,
+                 "high": tok.value.high})
+    return pd.DataFrame(rows)
+
+
+def token_revenue_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The token revenue finding's per-model table for display: tokens in trillions, the blended list price,
+    facility kWh per million tokens and revenue per kWh with their 90% intervals."""
+    cols = ["model", "tokens", "usd_per_mtok", "kwh_per_mtok_low", "kwh_per_mtok", "kwh_per_mtok_high",
+            "revenue_usd_per_kwh_low", "revenue_usd_per_kwh", "revenue_usd_per_kwh_high"]
+    return (table[cols].assign(tokens=table["tokens"] / 1e12)
+            .rename(columns={"tokens": "tokens (trillions, week)",
+                             "usd_per_mtok": "blended list price (USD per million tokens)"}))
+
+
+def capital_ranges() -> dict:
+    """Lowest and highest hardware USD per kW drawn for ASICs and GPU servers, and how many times more capital
+    a GPU server needs per kW (low: cheapest GPU over dearest ASIC; high: the reverse)."""
+    capex = btc.capital_usd_per_kw()
+    asic, gpu = capex[capex["kind"] == "asic"], capex[capex["kind"] == "gpu_server"]
+    if asic.empty or gpu.empty:
+        raise ValueError("hardware_capex_points: needs at least one 'asic' and one 'gpu_server' row")
+    r = {"asic_low": float(asic["usd_per_kw_low"].min()), "asic_high": float(asic["usd_per_kw_high"].max()),
+         "gpu_low": float(gpu["usd_per_kw_low"].min()), "gpu_high": float(gpu["usd_per_kw_high"].max())}
+    return {**r, "gpu_vs_asic_low": r["gpu_low"] / r["asic_high"], "gpu_vs_asic_high": r["gpu_high"] / r["asic_low"]}
+
+
+def capital_table() -> pd.DataFrame:
+    """Hardware USD per kW of IT power, one row a hand-compiled price-and-power point (date as YYYY-MM-DD)."""
+    capex = btc.capital_usd_per_kw()
+    return capex[["item", "kind", "date", "usd_per_kw_low", "usd_per_kw_high"]].assign(
+        date=capex["date"].dt.strftime("%Y-%m-%d"))
+
+
+def times_less(mining_twh: Estimate, token_twh: Estimate) -> float:
+    """How many times less electricity the tokens use than mining (central over central)."""
+    if not token_twh.central > 0:
+        raise ValueError("token electricity must be > 0 TWh to compare")
+    return mining_twh.central / token_twh.central
+
+
+def data_limits() -> dict:
+    """Where the Bitcoin data stop: the last month with CBECI basket efficiency and the last day of network data."""
+    e = data.load("cbeci_energy_monthly")
+    return {"efficiency_end": pd.Timestamp(e.loc[e["efficiency_days"] > 0, "month"].max()),
+            "network_end": pd.Timestamp(data.load("btc_network_daily")["date"].max())}
+
+
+def report_findings(years, price: float = PRICE, pue: float = PUE, week: str = electricity.ARTICLE_WEEK,
+                    scenario: str = electricity.SCENARIO, draws: int = electricity.DRAWS,
+                    seed: int = electricity.SEED) -> dict:
+    """Every registered finding the Bitcoin report shows, by key, for one set of report parameters (through
+    :func:`tokenecon.analysis.findings.get`, so each is computed once per run and equals the landing page's)."""
+    from tokenecon.analysis import findings
+
+    years = list(years)
+    mining, run = {"price": price, "pue": pue}, {"week": week, "scenario": scenario, "draws": draws, "seed": seed}
+    out = {k: findings.get(k, **mining) for k in ("china_mining_peak_twh", "china_mining_peak_revenue_usd_per_kwh",
+                                                   "btc_revenue_usd_per_kwh_latest")}
+    out["china_mining_2020_revenue_usd_per_kwh_cbeci_energy"] = findings.get(
+        "china_mining_2020_revenue_usd_per_kwh_cbeci_energy")
+    out["token_revenue_usd_per_kwh"] = findings.get("token_revenue_usd_per_kwh", **run)
+    for k in ("tokens_vs_bitcoin_revenue_per_kwh", "tokens_vs_china_miners_revenue_per_kwh"):
+        out[k] = findings.get(k, **run, **mining)
+    for k in ("china_computed_twh_per_year", "all_chinese_model_twh_per_year"):
+        out[k] = findings.get(k, scenario=scenario, draws=draws, seed=seed)
+    out["cbeci_independent_max_abs_error"] = findings.get("cbeci_independent_max_abs_error", first_year=min(years),
+                                                          last_year=max(years))
+    return out
