@@ -69,3 +69,12 @@ def test_deepseek_decode_throughput_reproduced_within_1_25x():
     ratio = f.extra["ratio"]
     assert 1 / 1.25 <= ratio <= 1.25
     assert f.value.low <= f.value.central <= f.value.high
+
+
+def test_chip_table_says_how_far_each_chip_was_checked():
+    t = ef.chip_constants_table().set_index("hardware")
+    assert t.loc["H100", "measurements"] == "155 ML.ENERGY runs" or "ML.ENERGY runs" in t.loc["H100", "measurements"]
+    assert "probe points" in t.loc["H200", "measurements"]
+    assert t.loc["Ascend 910C", "measurements"].startswith("none")
+    assert "DeepSeek" in t.loc["H800", "measurements"]
+    assert "never probed" in t.loc["H100", "probe_factors"] and "never measured serving" in t.loc["H20", "serving_factors"]

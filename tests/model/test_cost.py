@@ -139,7 +139,7 @@ def test_notebook_is_committed_clean_with_parameters():
     assert cells[1]["metadata"].get("tags") == ["parameters"]
     params = "".join(cells[1]["source"])
     for p in ("model", "hardware", "country", "batch", "context", "utilisation", "pue", "electricity_usd_per_kwh",
-              "gpu_price_usd", "life_years", "draws", "seed"):
+              "gpu_price_usd", "life_years", "draws", "seed", "user_tokens_per_s"):
         assert f"\n{p}:" in "\n" + params, p
     for c in cells:
         if c["cell_type"] == "code":
@@ -165,6 +165,12 @@ def test_token_cost_report_runs_with_small_draws(run_report):
     verdict_at = min(text.find(v + ": electricity is") for v in ("No", "Partly", "Yes") if text.find(v + ": electricity is") >= 0)
     assert 0 <= verdict_at < text.find("Energy per token against batch and context")
     assert "Carbon: a token on China" in text
+
+
+@pytest.mark.slow
+def test_token_cost_report_refuses_a_zero_user_speed(run_report):
+    with pytest.raises(BaseException, match="user_tokens_per_s"):
+        run_report("token_cost", {"draws": 50, "user_tokens_per_s": 0.0})
 
 
 @pytest.mark.slow

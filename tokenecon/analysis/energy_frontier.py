@@ -207,3 +207,34 @@ def reference_gpu_j_per_output_token(model: str = "deepseek-v3", hardware: str =
                          "per-user speed drawn between 18 and 25 tokens/s (mode 21)", "",
                          f"batch {case.batch:,} at 21 tokens/s per user ({case.limited_by}-limited)"),
                    _TABLES, SECTION, variant="" if (model, hardware) == ("deepseek-v3", "H100") else f"{model}, {hardware}")
+
+
+def chip_constants_table() -> pd.DataFrame:
+    """How each chip's energy constants and efficiency factors were obtained, and how far each was checked:
+    hardware, energy_constants (the basis of idle power, J/FLOP, J/byte), serving_factors, probe_factors,
+    measurements (rows of energy_measurements on that chip, by dataset)."""
+    from tokenecon import data
+    from tokenecon.model import efficiency
+    from tokenecon.model import energy as en
+
+    meas = data.load("energy_measurements")
+    rows = []
+    for hw in data.load("hardware")["hardware"]:
+        try:
+            basis = en.hardware_energy(hw).basis
+        except en.EnergyInputError as exc:
+            basis = f"not modelled: {exc}"
+        m = meas[meas["hardware"] == hw]
+        counts = ", ".join(f"{n} {'ML.ENERGY runs' if d == 'mlenergy_v3' else 'probe points'}"
+                           for d, n in m.groupby("dataset").size().items())
+        if hw == "H800":  # a throughput check, not an energy one
+            from tokenecon.model import serving
+
+            r = float(serving.deepseek_decode_reproduction().query("user_tokens_per_s == 21.0")["ratio"].iloc[0])
+            counts = (counts + "; " if counts else "") + (f"decode throughput only, against DeepSeek's disclosed "
+                                                          f"production (model {r:.2f} times the disclosure)")
+        rows.append({"hardware": hw, "energy_constants": basis,
+                     "serving_factors": efficiency.calibration_basis(hw, "serving"),
+                     "probe_factors": efficiency.calibration_basis(hw, "probe"),
+                     "measurements": counts or "none: never checked against a measurement"})
+    return pd.DataFrame(rows)
