@@ -25,8 +25,10 @@ The response shape and rules followed here come from OpenRouter's documentation,
   defaults to the most recent completed UTC day. Long windows are therefore requested in pages of at most
   :data:`PAGE_DAYS` days, spaced to stay within the rate limit.
 
-The public model catalogue (``/models``) and the providers list are not fetched: their terms state no
-open licence (unlike the Data API's CC BY 4.0), so the price-event and provider tables stay as curated.
+The public model catalogue (``/models``) and the providers list are not fetched: the Data API page grants
+CC BY 4.0 for the data its ``/datasets`` endpoints return only, and the documentation read here states no
+licence for the catalogue or the providers list, so the price-event and provider tables stay as curated
+(licence "not stated" would have to be recorded in the catalogue; ask before republishing them).
 
 How it stores
 -------------
