@@ -39,7 +39,7 @@ def hashrate_share(shares: pd.DataFrame, summary: dict, threshold_pct: float = 7
                     xlabel="Month (CBECI Mining Map)", ylabel="Share of global hash rate (%)",
                     takeaway=(f"China fell from {s['first_pct']:.1f}% in {s['first']:%Y-%m} to 0% in "
                               f"{_months(s['zero'])} and was back at {s['last_pct']:.1f}% by {s['last']:%Y-%m}."),
-                    data=shares.reset_index())
+                    data=shares.rename_axis("month").reset_index())
     plt.show()
     return fig
 
