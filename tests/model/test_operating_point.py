@@ -158,3 +158,13 @@ def test_probe_regime_on_a_synthetic_chip_uses_the_chips_own_constants():
     assert float(r.step_time_s) == pytest.approx(float(r.memory_time_s) + probe.step_overhead_s)
     assert "never probed" in efficiency.calibration_basis("H100", "probe")
     assert "never measured serving" in efficiency.calibration_basis("H800")
+
+
+def test_what_limits_a_step_by_hand():
+    # batch 10: memory 4.002 ms > compute 0.4 ms, overhead 1 ms -> memory-bound
+    assert en.bound_of(en.roofline(TOY, TOY_HW, batch=10, context=100, efficiency=TOY_EFF), TOY_HW.tdp_w) == "memory"
+    # batch 1,000: compute 40 ms > memory 4.2 ms
+    assert en.bound_of(en.roofline(TOY, TOY_HW, batch=1000, context=100, efficiency=TOY_EFF), TOY_HW.tdp_w) == "compute"
+    # a per-sequence time of 1 ms: 1,000 sequences add 1 s, more than either roofline term
+    slow = efficiency.Efficiency(flop_util=0.5, bw_util=0.5, step_overhead_s=0.001, seq_overhead_s=1e-3)
+    assert en.bound_of(en.roofline(TOY, TOY_HW, batch=1000, context=100, efficiency=slow), TOY_HW.tdp_w) == "overhead"

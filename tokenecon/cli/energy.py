@@ -130,7 +130,7 @@ def compute(args) -> dict:
         "limited_by": (op.limited_by if user is not None else "batch"),
         "power_w_per_gpu": float(r.power_w_per_gpu),
         "step_time_s": float(r.step_time_s),
-        "bound": "compute" if float(r.compute_time_s) >= float(r.memory_time_s) else "memory",
+        "bound": en.bound_of(r, hwe.tdp_w),
         "memory": {"weights_gb": mem.weight_bytes / 1e9, "kv_cache_gb": mem.kv_bytes / 1e9,
                    "activation_reserve_gb": mem.reserve_bytes / 1e9, "usable_gb": mem.usable_bytes / 1e9,
                    "gpu_memory_utilization": en.GPU_MEMORY_UTILIZATION, "max_feasible_batch": mem.max_batch},

@@ -484,6 +484,17 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
     )
 
 
+def bound_of(result: StepResult, tdp_w: float) -> str:
+    """What limits a (scalar) step: "power" (the board at its TDP), else the largest of "compute", "memory"
+    and "overhead" (the fixed, per-MoE-layer and per-sequence time, and the cross-node all-to-all beyond
+    the roofline terms)."""
+    if float(np.asarray(result.power_w_per_gpu)) >= 0.99 * tdp_w:
+        return "power"
+    tc, tm = float(np.asarray(result.compute_time_s)), float(np.asarray(result.memory_time_s))
+    rest = float(np.asarray(result.step_time_s)) - max(tc, tm)
+    return max((("compute", tc), ("memory", tm), ("overhead", rest)), key=lambda kv: kv[1])[0]
+
+
 # --------------------------------------------------------------------------- public API by name
 
 def _resolve(model, hardware, precision, n_gpus):

@@ -194,7 +194,7 @@ class Case:
     point: uncertainty.ServingPoint
     dists: dict
     electricity_usd_per_kwh: float
-    bound: str  # "power" (at the board limit), else "compute" or "memory" (the larger roofline term)
+    bound: str  # "power" (at the board limit), else the largest of "compute", "memory", "overhead"
     user_tokens_per_s: float | None = None  # per-user speed that set the batch (central), None for a fixed batch
     data_parallel: int = 1
     limited_by: str = "batch"  # "latency", "memory" (the KV pool), or "batch" (fixed by the caller/scenario)
@@ -314,7 +314,7 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
         dp, op = _decode_deployment(shape, hwe, n=n, ctx=ctx, u=u, eff=eff, data_parallel=data_parallel, mtp=mtp)
         res, b, limited, cap = op.result, op.batch, op.limited_by, op.max_memory_batch
         if u_given is None:  # the scenario's speed: drawn in the Monte Carlo over a grid of operating points
-            lo, mid, hi = USER_TOKENS_PER_S
+            lo, _, hi = USER_TOKENS_PER_S
             grid = tuple(float(x) for x in np.geomspace(lo, hi, INTERACTIVITY_GRID_POINTS))
             inter = USER_TOKENS_PER_S
         else:
@@ -371,8 +371,7 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
             variants = tuple(((float(r.tokens_per_s_per_gpu),), (float(r.power_w_per_gpu),)) for r in rs)
     tps = float(np.asarray(res.tokens_per_s_per_gpu))
     power = float(np.asarray(res.power_w_per_gpu))
-    tc, tm = float(np.asarray(res.compute_time_s)), float(np.asarray(res.memory_time_s))
-    bound = "power" if power >= 0.99 * hwe.tdp_w else ("compute" if tc >= tm else "memory")
+    bound = en.bound_of(res, hwe.tdp_w)
     point = uncertainty.ServingPoint(tps, power, hwe.tdp_w, label=f"{key} {phase} {hw}", interactivity_grid=grid,
                                      variants=variants, interactivity=inter)
     dists = uncertainty.distributions(hw, region)
