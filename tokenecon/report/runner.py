@@ -546,9 +546,14 @@ def _write_all(files: dict[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmps.append(tmp)
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+            except OSError as exc:  # a full disk says so without naming the file: name the one it was for
+                if exc.filename is None:
+                    raise OSError(exc.errno, exc.strerror, str(path)) from exc
+                raise
         for (path, _), tmp in zip(files.items(), tmps):
             os.replace(tmp, path)
     except BaseException:
