@@ -247,7 +247,9 @@ def test_thesis_figures_are_the_shared_library_figures():
     from tokenecon.analysis import share
 
     ctx = fc.Context(draws=500)
-    en = share.serving_energy(draws=500)
+    from tokenecon.analysis import electricity
+
+    en = electricity.energy(draws=500)  # the shared energy: each model at its hosts' precision mix
     from tokenecon.model import pricing
 
     # the article week's Chinese models at that week's own list prices (the one definition)

@@ -9,6 +9,7 @@ rankings) and its scope in words.
 
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from tokenecon import data
 from tokenecon.analysis import share
 from tokenecon.analysis.findings import Finding, Scope, day_to_words, finding, week_words
-from tokenecon.estimate import MONTE_CARLO, Estimate
+from tokenecon.estimate import BOUNDS, Estimate
 from tokenecon.model import pricing, serving
 
 #: Week of the article's figures (OpenRouter data released 2026-02-24). The one place the date is written.
@@ -24,17 +25,25 @@ ARTICLE_WEEK = share.ARTICLE_WEEK
 #: The canonical serving scenario and Monte Carlo size of every shared figure.
 SCENARIO, DRAWS, SEED = "reference", 2000, 0
 
-_ENERGY_NOTE = "facility electricity from the package's serving model (90% Monte Carlo interval)"
+_ENERGY_NOTE = ("facility electricity from the package's serving model at the hosts' precision mix (90% Monte Carlo "
+                "interval, widened by the hosts of unknown precision)")
 
 
 @lru_cache(maxsize=None)
 def energy(scenario: str = SCENARIO, draws: int = DRAWS, seed: int = SEED):
-    """``energy(model, phase) -> Estimate`` (kWh per million tokens), one memoised Monte Carlo per setting."""
-    return share.serving_energy(scenario, draws=draws, seed=seed)
+    """``energy(model, phase) -> Estimate`` (kWh per million tokens) at each Chinese model's precision mix on
+    OpenRouter's hosts (:mod:`tokenecon.analysis.precision`: the declared mix centrally, hosts of unknown precision
+    as an explicit band); models without host data at their documented precision. One memoised setting per run."""
+    from tokenecon.analysis import precision
+
+    _, per_model, energy_at, _ = precision.chinese_precision(scenario, draws, seed)
+    return functools.lru_cache(maxsize=None)(precision.mixed_energy(per_model, energy_at))
 
 
 def _mc(e: Estimate, unit: str) -> Estimate:
-    return Estimate(e.low, e.central, e.high, unit, MONTE_CARLO)
+    """The serving model's 90% intervals per model and precision, combined with the unknown-precision band and
+    the tokens' bounds: worst-case bounds, not a single Monte Carlo interval."""
+    return Estimate(e.low, e.central, e.high, unit, BOUNDS)
 
 
 def latest_complete_week() -> pd.Timestamp:
@@ -95,7 +104,7 @@ def china_computed_share(scenario: str = SCENARIO, draws: int = DRAWS, seed: int
     te = token_electricity("computed_in_china", scenario, draws, seed, start, end, overrides)
     s = te.place.china_computed_share
     return Finding("china_computed_share", "share of Chinese-model tokens computed in China",
-                   Estimate(s.low, s.central, s.high, "fraction", "bounds"), "fraction",
+                   Estimate(s.low, s.central, s.high, "fraction", s.kind or "bounds"), "fraction",
                    Scope("OpenRouter", day_to_words(_provider_day()), as_of(),
                          "providers' published data-centre countries and headquarters; bounds from providers whose "
                          "location is unpublished or split"),
