@@ -95,7 +95,7 @@ async () => {
     scripts: Array.from(document.scripts).map(s => s.src).filter(s => s),
     downloads: Array.from(document.querySelectorAll('a[download]')).map(a => ({
       name: a.getAttribute('download'), href: a.getAttribute('href').slice(0, 40),
-      columns: JSON.parse(a.dataset.columns || 'null'), header: tableHeader(a)})),
+      columns: JSON.parse(a.dataset.columns || 'null'), ofTable: a.dataset.of === 'table', header: tableHeader(a)})),
     scrollWidth: document.documentElement.scrollWidth,
     // the screen's width (on a mobile viewport window.innerWidth grows with a page that overflows)
     innerWidth: document.documentElement.clientWidth,
@@ -167,9 +167,11 @@ class Page:
                 problems.append(f"{where}: not a parseable CSV ({exc})")
                 continue
             cols = [str(c) for c in df.columns]
-            expected = meta["header"] or meta["columns"]
-            if not expected or cols != [str(c) for c in expected]:
-                problems.append(f"{where}: columns {cols} but the page promises {expected}")
+            # the promised header; a table's own data must also repeat the table's header row
+            for expected in (meta["columns"], meta["header"] if meta["ofTable"] else meta["columns"]):
+                if not expected or cols != [str(c) for c in expected]:
+                    problems.append(f"{where}: columns {cols} but the page promises {expected}")
+                    break
             if df.empty:
                 problems.append(f"{where}: no rows")
         return len(self.probe["downloads"]), problems

@@ -86,7 +86,7 @@ def test_show_table_never_prints_an_exponent_and_offers_the_data(monkeypatch):
     assert p.cells == ["a", "2,050", "8,740,000,000,000", "b", "14,800", "0.00000015"]
     assert html.startswith('<div class="tokenecon-table">')  # the box that scrolls on a phone
     (link,) = p.links
-    assert link["download"] == "energy-per-token.csv"
+    assert link["download"] == "energy-per-token.csv" and link["data-of"] == "table"
     back = _csv(link["href"])
     assert list(back.columns) == ["model", "energy_j_per_token", "tokens"] == __import__("json").loads(link["data-columns"])
     assert back["energy_j_per_token"].tolist() == [2050.0, 14800.0]  # the data unrounded
@@ -101,7 +101,7 @@ def test_show_table_with_other_data_or_none(monkeypatch):
     html = _shown(monkeypatch, reporting.show_table, df, data=full, filename="Full data")
     p = _Links()
     p.feed(html)
-    assert p.links[0]["download"] == "full-data.csv"
+    assert p.links[0]["download"] == "full-data.csv" and "data-of" not in p.links[0]  # not the table shown
     assert list(_csv(p.links[0]["href"]).columns) == ["x", "y"]  # a named index is kept
 
 

@@ -82,10 +82,11 @@ def _slug(text: str) -> str:
     return s.strip("-") or "data"
 
 
-def download_link(df, name: str, *, text: str = "Download the data (CSV)") -> str:
+def download_link(df, name: str, *, text: str = "Download the data (CSV)", of_table: bool = False) -> str:
     """A small self-contained link (a ``data:`` URI, so a mailed file keeps it) that saves ``df`` as CSV.
 
-    ``data-columns`` lists the CSV's header, so a test can check the file against what the page shows."""
+    ``data-columns`` lists the CSV's header, so a test can check the file against what the page shows;
+    ``of_table`` marks (``data-of="table"``) a CSV that is the very table above it, whose header it repeats."""
     import html as _html
 
     if df is None or not hasattr(df, "to_csv"):
@@ -94,7 +95,8 @@ def download_link(df, name: str, *, text: str = "Download the data (CSV)") -> st
     cols = [str(n) for n in df.index.names] if keep_index else []
     cols += [str(c) for c in df.columns]
     fname = _slug(name) + ".csv"
-    return (f'<p class="tokenecon-download"><a download="{_html.escape(fname)}" href="{csv_data_uri(df)}" '
+    mark = ' data-of="table"' if of_table else ""
+    return (f'<p class="tokenecon-download"><a download="{_html.escape(fname)}" href="{csv_data_uri(df)}"{mark} '
             f"data-columns='{_html.escape(json.dumps(cols, ensure_ascii=False))}'>{_html.escape(text)}</a></p>")
 
 
@@ -135,7 +137,7 @@ def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str
     out = '<div class="tokenecon-table">' + sty.hide(axis="index").to_html() + "</div>"
     if data is not False and data is not None:
         frame = df if data is True else data
-        out += download_link(frame, filename or caption or uuid)
+        out += download_link(frame, filename or caption or uuid, of_table=data is True)
     display(HTML(out))
 
 
