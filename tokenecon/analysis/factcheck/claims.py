@@ -17,7 +17,7 @@ from tokenecon.analysis.factcheck.engine import (  # noqa: F401
     _is_missing, claimed_text, format_estimate,
 )
 from tokenecon.analysis.factcheck.links import (  # noqa: F401
-    L_ARTICLE_WEEK, L_BTC_MAP, L_BTC_REVENUE, L_PLACE, L_TOKEN_COST, L_WORLD, S_BITCOIN, S_ELECTRICITY, S_HARDWARE,
+    L_ARTICLE_WEEK, L_BTC_MAP, L_BTC_REVENUE, L_PLACE, L_ORIGIN, L_TOKEN_COST, L_WORLD, S_BITCOIN, S_ELECTRICITY, S_HARDWARE,
     S_NOT, S_PRICES, S_THESIS, S_TOKENS,
 )
 
@@ -442,6 +442,32 @@ def pricing_below_cost(ctx):
                         f"package does not model.")
 
 
+#: A city counts as a place the requests come from when its country is among the ranked edge locations of at
+#: least half of the Chinese-lab models' lists (ranks, not volumes: no share of requests is claimed).
+CITY_COUNTRY_MIN_LIST_SHARE = 0.5
+
+
+def requests_from_abroad(ctx):
+    """"API requests from developers in San Francisco, Berlin, and Singapore": where OpenRouter's requests for
+    Chinese-lab models enter its edge network (each model's ranked list of edge locations)."""
+    from tokenecon.analysis import origin
+
+    ev = origin.request_cities_evidence().summary()
+    cities = ev["cities"]
+    held = [c for c, v in cities.items() if v["country_listed_share"] >= CITY_COUNTRY_MIN_LIST_SHARE]
+    verdict = ("supported" if ev["mainland_china_rows"] == 0 and len(held) == len(cities)
+               else "roughly" if ev["mainland_china_rows"] == 0 and held else "contradicted")
+    parts = "; ".join(f"{c}: the city in {v['listed_share']:.0%} of the lists (first in {v['rank1_share']:.0%}), its "
+                      f"country in {v['country_listed_share']:.0%}" for c, v in cities.items())
+    text = ("every city's country is in most lists" if len(held) == len(cities)
+            else f"{len(held)} of the {len(cities)} cities' countries are in most lists")
+    return Finding(text=f"{text}; no origin in mainland China",
+                   verdict=verdict, section=S_THESIS, link=L_ORIGIN,
+                   reason=f"Among the ranked edge locations of {ev['lists']} Chinese-lab models on OpenRouter, none is in "
+                          f"mainland China. {parts}. Ranks are not volumes: this says where requests enter the "
+                          f"network, not how many come from each place, and a colo is not a developer's desk.")
+
+
 def vast_compute_electricity_export(ctx):
     """"China exports a vast amount of computing power and electricity services", at world scale: the electricity
     burned in China for Chinese-model tokens used abroad (envelope of the world-scale routes) against China's Bitcoin
@@ -551,6 +577,7 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "dc_electricity_bill_annual": dc_electricity_bill_annual,
     "request_round_trip": _outside("The package holds no latency measurements."),
     "requests_served_in_china": requests_served_in_china,
+    "requests_from_abroad": requests_from_abroad,
     "thesis_electricity_export": thesis_electricity_export,
     "cn_electricity_discount": cn_electricity_discount,
     "deepseek_v3_vs_gpt4o_cost_ratio": deepseek_v3_vs_gpt4o_cost_ratio,

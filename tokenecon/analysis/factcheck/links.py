@@ -36,7 +36,7 @@ def heading_anchor(heading: str) -> str:
 
 #: Sections of the other reports that compute a claim, by report HTML: heading texts (a test checks the notebooks).
 OTHER_REPORT_HEADINGS = {
-    "token_share.html": ("The article week recomputed", "Where Chinese-model tokens are computed",
+    "token_share.html": ("The article week recomputed", "Where Chinese-model tokens are computed", "Where the buyers are",
                          "Electricity and carbon behind Chinese-model tokens"),
     "bitcoin_vs_tokens.html": ("China share of the hash rate and where the data stop",
                                "Revenue per kWh from Bitcoin and from tokens",
@@ -57,6 +57,7 @@ L_ARTICLE_WEEK = heading_link("token_share.html", "The article week recomputed")
 L_PLACE = heading_link("token_share.html", "Where Chinese-model tokens are computed")
 L_BTC_MAP = heading_link("bitcoin_vs_tokens.html", "China share of the hash rate and where the data stop")
 L_BTC_REVENUE = heading_link("bitcoin_vs_tokens.html", "Revenue per kWh from Bitcoin and from tokens")
+L_ORIGIN = heading_link("token_share.html", "Where the buyers are")
 L_WORLD = heading_link("token_exports_world.html", "The answer")
 L_TOKEN_COST = heading_link("token_cost.html", "What a million tokens cost, and what share is electricity")
 
