@@ -78,11 +78,13 @@ def test_find_claim_by_quote():
 # --------------------------------------------------------------------------- errors
 
 
-def test_unknown_author_names_it(t):
+def test_unknown_author_counts_as_origin_unknown(t):
+    """A lab the labs table does not list yet (after a fetch) is origin unknown, never guessed, and listed."""
     bad = t["openrouter_daily_top50"].head(3).copy()
     bad.loc[bad.index[1], "author"] = "acme-labs"
-    with pytest.raises(ValueError, match=r"author\(s\) \['acme-labs'\] not in the labs table"):
-        share.attach_labs(bad, t["labs"], table="openrouter_daily_top50")
+    out = share.attach_labs(bad, t["labs"], table="openrouter_daily_top50")
+    assert out.loc[bad.index[1], "bloc"] == "unknown" and "acme-labs" in out.loc[bad.index[1], "lab"]
+    assert share.labs_with_unknown(t["labs"], bad)[1] == ["acme-labs"]
 
 
 def test_unknown_override_author_and_bloc(t):

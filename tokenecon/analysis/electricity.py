@@ -46,11 +46,6 @@ def _mc(e: Estimate, unit: str) -> Estimate:
     return Estimate(e.low, e.central, e.high, unit, BOUNDS)
 
 
-def latest_complete_week() -> pd.Timestamp:
-    """The newest complete week (Monday) of the daily rankings: figures that are not about the article follow it."""
-    return share.weekly_from_daily(data.load("openrouter_daily_top50"))["week_start"].max()
-
-
 def as_of() -> str:
     """The date the token data run to (the daily rankings' last day)."""
     return pd.Timestamp(data.load("openrouter_daily_top50")["date"].max()).strftime("%Y-%m-%d")

@@ -48,15 +48,31 @@ def bloc_lookup(labs: pd.DataFrame, overrides: dict | None = None) -> pd.DataFra
     return out
 
 
+#: The lab name given to an author the ``labs`` table does not list yet (new labs after a fetch).
+UNKNOWN_LAB = "origin not yet classified"
+
+
+def labs_with_unknown(labs: pd.DataFrame, *frames: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``labs`` plus a row of bloc ``unknown`` for each author in ``frames`` it does not list (in memory only)."""
+    known = set(labs["author"])
+    new = sorted({a for f in frames for a in f["author"].dropna().unique()} - known)
+    if not new:
+        return labs, []
+    extra = pd.DataFrame({c: [None] * len(new) for c in labs.columns})
+    extra["author"] = new
+    extra["lab"] = [f"{a} ({UNKNOWN_LAB})" for a in new]
+    extra["bloc"] = "unknown"
+    extra["weights"] = "unknown"
+    extra["is_aggregate"] = False
+    extra["source"] = "not in the labs table: counted as origin unknown"
+    return pd.concat([labs, extra], ignore_index=True), new
+
+
 def attach_labs(df: pd.DataFrame, labs: pd.DataFrame, overrides: dict | None = None, *, table: str = "frame") -> pd.DataFrame:
-    """Add ``lab`` and ``bloc`` columns by ``author``; any author missing from ``labs`` raises ValueError naming it."""
+    """Add ``lab`` and ``bloc`` columns by ``author``. An author the ``labs`` table does not list (a new lab after a
+    fetch) is counted as origin unknown, never guessed; :func:`labs_with_unknown` lists such authors."""
+    labs, _ = labs_with_unknown(labs, df)
     lk = bloc_lookup(labs, overrides)
-    unknown = sorted(set(df["author"]) - set(lk.index))
-    if unknown:
-        raise ValueError(
-            f"{table}: author(s) {unknown} not in the labs table; add them to labs (tokenecon/tables/tokens.py) "
-            f"or pass a known author"
-        )
     out = df.copy()
     out["lab"] = out["author"].map(lk["lab"])
     out["bloc"] = out["author"].map(lk["bloc"])

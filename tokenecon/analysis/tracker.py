@@ -35,7 +35,7 @@ from tokenecon.estimate import Estimate
 
 TABLES = ("openrouter_daily_top50", "labs", "openrouter_provider_tokens_24h", "openrouter_weekly_top10", "grid_carbon",
           "models", "model_price_events", "hardware", "energy_calibration", "electricity_prices", "uncertain_inputs")
-UNKNOWN_LAB = "origin not yet classified"
+UNKNOWN_LAB = share.UNKNOWN_LAB
 
 
 # --------------------------------------------------------------------------- what the data run to
@@ -80,21 +80,7 @@ def newest_complete_week_finding() -> Finding:
 # --------------------------------------------------------------------------- unknown authors
 
 
-def labs_with_unknown(labs: pd.DataFrame, *frames: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """``labs`` plus a row of bloc ``unknown`` for each author in ``frames`` it does not list (in memory only)."""
-    known = set(labs["author"])
-    new = sorted({a for f in frames for a in f["author"].dropna().unique()} - known)
-    if not new:
-        return labs, []
-    extra = pd.DataFrame({c: [None] * len(new) for c in labs.columns})
-    extra["author"] = new
-    extra["lab"] = [f"{a} ({UNKNOWN_LAB})" for a in new]
-    extra["bloc"] = "unknown"
-    extra["weights"] = "unknown"
-    extra["is_aggregate"] = False
-    extra["source"] = "not in the labs table: counted as origin unknown"
-    return pd.concat([labs, extra], ignore_index=True), new
-
+labs_with_unknown = share.labs_with_unknown  # one definition, in share
 
 # --------------------------------------------------------------------------- the weekly series
 
