@@ -133,7 +133,7 @@ def test_failure_keeps_previous_html_and_names_the_cell(toy_dir, tmp_path):
 def test_unchanged_inputs_are_skipped_and_changes_rebuild(toy_dir, tmp_path):
     out = tmp_path / "reports"
     first = report.run(None, out_dir=out, notebooks_dir=toy_dir, jobs=2, log=lambda *_: None)
-    assert [r.status for r in first] == ["ok", "ok"]  # two notebooks through the process pool
+    assert [r.status for r in first] == ["ok", "ok"]  # two notebooks at once, each in its own kernel
     again = report.run(None, out_dir=out, notebooks_dir=toy_dir, jobs=2, log=lambda *_: None)
     assert [r.status for r in again] == ["skipped", "skipped"]
     changed = report.run(["toy"], {"n": "4"}, out_dir=out, notebooks_dir=toy_dir, jobs=1, log=lambda *_: None)
