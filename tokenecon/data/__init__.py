@@ -101,6 +101,7 @@ def cache_clear() -> None:
     _CACHE.clear()
     _PACKAGES.clear()
     _DIGESTS.clear()
+    _NOTED.clear()
 
 
 @contextlib.contextmanager
@@ -174,11 +175,15 @@ def _read(name: str, tbl: Table, p: Path, trust_pins: bool) -> _Entry:
     return entry
 
 
+_NOTED: set[tuple[str, str, str]] = set()
+
+
 def _note_read(name: str, sha: str) -> None:
     log = os.environ.get(READLOG_ENV)
-    if log:
+    if log and (log, name, sha) not in _NOTED:  # once per table version and log
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"table": name, "sha256": sha}) + "\n")
+        _NOTED.add((log, name, sha))
 
 
 def load(name: str, path: Path | None = None) -> pd.DataFrame:

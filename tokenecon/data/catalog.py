@@ -215,9 +215,10 @@ def resource_descriptor(tbl: Table, blob: bytes) -> dict:
         "kind": tbl.kind,
         "derivation": tbl.derivation,
     }
-    for attr in ("inputs", "raw_files"):
-        if getattr(tbl, attr):
-            res[attr.replace("_", "")] = list(getattr(tbl, attr))
+    if tbl.inputs:
+        res["inputs"] = list(tbl.inputs)
+    if tbl.raw_files:
+        res["rawFiles"] = list(tbl.raw_files)
     if tbl.date_column:
         res["dateColumn"] = tbl.date_column
     if tbl.caveats:
