@@ -94,7 +94,7 @@ def _deepseek_day_it_j(model: str = "deepseek-v3") -> float:
     j_hit = float(en.joules_per_token(model, "H800", batch=32, context=2048, phase="cached_input", n_gpus=32))
     in_per_out = D.input_tokens_per_day / D.output_tokens_per_day
     gpu = j_dec + in_per_out * ((1 - D.cache_hit_share) * j_pre + D.cache_hit_share * j_hit)
-    return gpu * (1.0 + en.DEFAULT_SERVER_OVERHEAD)
+    return gpu * (1.0 + en.default_server_overhead())
 
 
 def _inferencex_j(row) -> float:

@@ -140,7 +140,7 @@ def compute(args) -> dict:
         "hardware_energy_basis": hwe.basis,
     }
     if args.pue is not None:
-        so = en.DEFAULT_SERVER_OVERHEAD if args.server_overhead is None else args.server_overhead
+        so = en.default_server_overhead() if args.server_overhead is None else args.server_overhead
         kwh = float(en.facility_kwh_per_mtok(r.j_per_token, so, args.pue))
         out.update({"pue": args.pue, "server_overhead": so,
                     "facility_j_per_token": kwh * en.J_PER_KWH / 1e6, "facility_kwh_per_mtok": kwh})

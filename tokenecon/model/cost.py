@@ -22,11 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-HOURS_PER_YEAR = 8760.0
-#: Seconds in an hour; tokens per GPU-hour = tokens/s × this.
-SECONDS_PER_HOUR = 3600.0
-#: Joules in a kilowatt-hour (1 kW for 1 h = 3.6 MJ).
-J_PER_KWH = 3.6e6
+from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_HOUR  # noqa: F401  (one value each, in units)
 
 #: The worked example of research/energy.md §3 (US case): H100 at $30k, +40% server/network,
 #: r = 10%, L = 5 years; facility $10.78/W (Turner & Townsend DCCI 2025 via Lokshin 2026) over

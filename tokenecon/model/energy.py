@@ -31,8 +31,7 @@ import numpy as np
 
 from tokenecon.model.efficiency import ASSUMED_TDP_W, PRIOR_EFFICIENCY, Efficiency, calibrated
 
-#: Joules in one kilowatt-hour.
-J_PER_KWH = 3.6e6
+from tokenecon.units import J_PER_KWH, PHASE_ALIASES, PHASES  # noqa: F401  (one value each, in units)
 
 #: Bytes per weight by serving precision. mxfp4: 4-bit values + one 8-bit scale per 32 → 4.25 bits.
 #: int4 (Kimi-K2.5 W4A16, group 32, fp16 scale) → 4.5 bits. Non-expert weights of int4/mxfp4 checkpoints are
@@ -43,10 +42,6 @@ WEIGHT_BYTES = {"bf16": 2.0, "fp8": 1.0, "int4": 4.5 / 8, "mxfp4": 4.25 / 8}
 #: int4/mxfp4 weights are dequantised to bf16 (W4A16) on Hopper-class parts, so they run at the bf16 peak.
 COMPUTE_PEAK = {"bf16": "bf16", "fp8": "fp8", "int4": "bf16", "mxfp4": "bf16"}
 
-PHASES = ("decode", "prefill", "cached_input")
-#: Phase aliases used by the cost model and the serving facade.
-PHASE_ALIASES = {"output": "decode", "input": "prefill", "cached": "cached_input", "cached_input": "cached_input",
-                 "decode": "decode", "prefill": "prefill"}
 
 
 #: Chips built on the same GH100 die and TSMC 4N process as the probed H200 (NVIDIA Hopper
@@ -55,11 +50,18 @@ PHASE_ALIASES = {"output": "decode", "input": "prefill", "cached": "cached_input
 #: scaling by TDP/peak would charge the H20's power cap (400 W for 15% of the compute) to every FLOP.
 SAME_SILICON_AS_H200 = frozenset({"H100", "H800", "H20"})
 
-#: Host CPU, DRAM and network energy as a fraction of GPU energy, used when none is given (CLI default).
-#: Google's Gemini serving measurement: accelerators 58% and host CPU/DRAM 25% of the energy → 25/58 ≈ 0.43
-#: (Elsworth et al., arXiv:2508.15734); SemiAnalysis's 8×H100 node: 8.0 kW IT for 5.6 kW of GPUs → 0.43.
-#: Range used elsewhere: 0.25-0.6.
-DEFAULT_SERVER_OVERHEAD = 0.4
+def default_server_overhead() -> float:
+    """Host CPU, DRAM and network energy as a fraction of GPU energy when none is given: the central value of
+    ``uncertain_inputs``' ``server_overhead`` (0.43 there: Google's Gemini serving measurement, accelerators 58% and
+    host 25% of the energy, Elsworth et al. arXiv:2508.15734; SemiAnalysis's 8×H100 node, 8.0 kW IT for 5.6 kW of
+    GPUs). The Monte Carlo draws it over that row's range; this is its one central value."""
+    from tokenecon import data
+
+    u = data.load("uncertain_inputs")
+    row = u[(u["name"] == "server_overhead") & (u["scope"] == "all")]
+    if len(row) != 1:
+        raise ValueError("uncertain_inputs: expected one 'server_overhead' row with scope 'all'")
+    return float(row["central"].iloc[0])
 
 #: Fraction of the GPUs' HBM that weights may fill when choosing the default number of GPUs (the rest is KV
 #: cache and activations).

@@ -17,8 +17,9 @@ import pandas as pd
 
 from tokenecon import data
 from tokenecon.data.lookup import model_name
+from tokenecon.units import PRICE_PHASES
 
-PHASES = ("input", "output", "cached_input")
+PHASES = PRICE_PHASES
 _EVENT_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok", "cached_input": "cache_read_usd_per_mtok"}
 _CATALOGUE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok",
                      "cached_input": "cached_input_usd_per_mtok"}

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from tokenecon.units import PRICE_PHASES
 from tokenecon.model import montecarlo as uncertainty
 from tokenecon.estimate import Estimate
 
@@ -74,7 +75,7 @@ _SETTINGS = {
     "b200": ScenarioSettings("B200", 128, 2048, _U),
 }
 
-PHASES = ("input", "output", "cached_input")
+PHASES = PRICE_PHASES  # the names the cost and price tables use (tokenecon.units)
 _ENERGY_PHASE = {"input": "prefill", "output": "decode", "cached_input": "cached_input"}
 _PRICE_COLUMN = {"input": "input_usd_per_mtok", "output": "output_usd_per_mtok", "cached_input": "cached_input_usd_per_mtok"}
 #: The electricity price year used when a region has it (the latest full year of the EIA series).
