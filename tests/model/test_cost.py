@@ -177,3 +177,16 @@ def test_token_cost_report_refuses_a_zero_user_speed(run_report):
 def test_token_cost_report_refuses_bad_override(run_report):
     with pytest.raises(BaseException, match="pue"):
         run_report("token_cost", {"draws": 50, "pue": 0.5})
+
+
+def test_deepseek_disclosure_is_read_from_the_cost_anchors_table():
+    """One definition: the disclosed day (nodes, tokens, cost) comes from cost_anchors, not from typed numbers."""
+    from tokenecon import data
+    from tokenecon.model import serving
+
+    a = data.load("cost_anchors").set_index("anchor")["value"]
+    d = cost.DEEPSEEK_DAY6
+    assert d.gpus == a["deepseek_nodes"] * 8 == a["deepseek_gpus"]
+    assert d.cost_usd_per_day == pytest.approx(d.gpus * 24 * d.usd_per_gpu_hour) == a["deepseek_cost_per_day"]
+    assert (d.input_tokens_per_day, d.output_tokens_per_day) == (a["deepseek_input_tokens"], a["deepseek_output_tokens"])
+    assert serving.DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S == a["deepseek_decode_node_tput"]

@@ -251,13 +251,31 @@ class ServingDisclosure:
         return kwh / (self.output_tokens_per_day / 1e6)
 
 
-#: DeepSeek's 24 h of V3/R1 serving, 2025-02-27/28: 226.75 nodes × 8 H800 on average, $2/GPU-hour
-#: rental basis, $87,072/day; 608B input tokens (56.3% KV-cache hits) and 168B output tokens.
-DEEPSEEK_DAY6 = ServingDisclosure(
-    gpus=226.75 * 8,
-    usd_per_gpu_hour=2.0,
-    input_tokens_per_day=608e9,
-    output_tokens_per_day=168e9,
-    cache_hit_share=0.563,
-    cost_usd_per_day=87_072.0,
-)
+def deepseek_anchor(anchor: str) -> float:
+    """A figure of DeepSeek's disclosed day of serving from the ``cost_anchors`` table (its one definition)."""
+    from tokenecon import data
+
+    a = data.load("cost_anchors").set_index("anchor")
+    if anchor not in a.index:
+        raise ValueError(f"cost_anchors: no anchor {anchor!r}")
+    return float(a.loc[anchor, "value"])
+
+
+def deepseek_day6() -> ServingDisclosure:
+    """DeepSeek's 24 h of V3/R1 serving, 2025-02-27/28, as the ``cost_anchors`` table records it (226.75 nodes × 8
+    H800 on average, $2/GPU-hour rental basis, $87,072 a day; 608B input tokens, 56.3% KV-cache hits; 168B output)."""
+    return ServingDisclosure(
+        gpus=deepseek_anchor("deepseek_nodes") * 8,
+        usd_per_gpu_hour=deepseek_anchor("deepseek_rental_rate"),
+        input_tokens_per_day=deepseek_anchor("deepseek_input_tokens"),
+        output_tokens_per_day=deepseek_anchor("deepseek_output_tokens"),
+        cache_hit_share=deepseek_anchor("deepseek_cache_hit_share"),
+        cost_usd_per_day=deepseek_anchor("deepseek_cost_per_day"),
+    )
+
+
+def __getattr__(name):
+    # ``cost.DEEPSEEK_DAY6`` reads the table on first use (no I/O at import)
+    if name == "DEEPSEEK_DAY6":
+        return deepseek_day6()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -505,7 +505,9 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
     """
     import pandas as pd
 
-    from tokenecon.model.cost import DEEPSEEK_DAY6 as D
+    from tokenecon.model.cost import deepseek_anchor, deepseek_day6
+
+    D = deepseek_day6()
 
     cases = {ph: build_case(model, phase=ph, country=country, hardware=hardware, context=context)
              for ph in ("output", "input", "cached_input")}
@@ -535,7 +537,7 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
         return e.low, e.central, e.high
 
     rows = [
-        ("Decode throughput per 8-GPU node", "output tokens/s", 14_800.0, *q(node_decode),
+        ("Decode throughput per 8-GPU node", "output tokens/s", deepseek_anchor("deepseek_decode_node_tput"), *q(node_decode),
          "disclosed average per H800 node; model: reference decode point (per-user speed drawn) x 8 GPUs"),
         ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s", 73_700.0, *q(node_prefill),
          "disclosed; model: 43.7% prefill + 56.3% cached-input tokens"),
@@ -626,7 +628,6 @@ def interactivity_frontier(model: str, hardware: str, *, user_tokens_per_s=None,
 DEEPSEEK_DECODE_GPUS = 144
 DEEPSEEK_KV_LENGTH = 4989
 DEEPSEEK_USER_TOKENS_PER_S = (20.0, 21.0, 22.0)
-DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S = 14_800.0
 
 
 def deepseek_decode_reproduction(*, mtp_acceptance: float = 0.0, hardware: str = "H800", model: str = "deepseek-v3"):
@@ -649,5 +650,19 @@ def deepseek_decode_reproduction(*, mtp_acceptance: float = 0.0, hardware: str =
                              mtp_acceptance=mtp_acceptance)
         node = 8 * float(op.result.tokens_per_s_per_gpu)
         rows.append({"user_tokens_per_s": u, "batch": op.batch, "limited_by": op.limited_by, "node_tokens_per_s": node,
-                     "gpu_j_per_token": float(op.result.j_per_token), "ratio": node / DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S})
+                     "gpu_j_per_token": float(op.result.j_per_token), "ratio": node / deepseek_node_output_tokens_per_s()})
     return pd.DataFrame(rows)
+
+
+def deepseek_node_output_tokens_per_s() -> float:
+    """DeepSeek's disclosed average decode throughput per 8-GPU node (``cost_anchors``: 14.8k output tokens/s)."""
+    from tokenecon.model.cost import deepseek_anchor
+
+    return deepseek_anchor("deepseek_decode_node_tput")
+
+
+def __getattr__(name):
+    # ``serving.DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S`` reads the table on first use (no I/O at import)
+    if name == "DEEPSEEK_NODE_OUTPUT_TOKENS_PER_S":
+        return deepseek_node_output_tokens_per_s()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
