@@ -10,7 +10,6 @@ side by side with the package's estimate for the same model, workload and bounda
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -52,7 +51,6 @@ WHY = {
 }
 
 
-@lru_cache(maxsize=1)
 def _figures() -> pd.DataFrame:
     from tokenecon import data
 

@@ -599,5 +599,7 @@ def fetch(since: dt.date | None = None, until: dt.date | None = None, *, dry_run
     if ext.added_days and not (csv.exists() and csv.read_bytes() == blob):
         data._atomic_write(csv, blob)
         rep.written.append(csv)
+        # the catalogue's checksums and the Data Package follow the extended table
+        rep.written.extend(data.write_catalogue(csv.parent))
     rep.extension = ext
     return rep

@@ -70,7 +70,6 @@ SERVING_FIT_FOR = {"A100": "H100", "H100": "H100", "H800": "H100", "H200": "H100
 
 # --------------------------------------------------------------------------- stored factors
 
-@lru_cache(maxsize=1)
 def _table() -> pd.DataFrame | None:
     try:
         return data.load("energy_calibration")
@@ -106,7 +105,6 @@ def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
     return Efficiency(**factors)
 
 
-@lru_cache(maxsize=1)
 def _bootstrap_table() -> pd.DataFrame | None:
     try:
         return data.load("energy_calibration_bootstrap")

@@ -196,7 +196,6 @@ def model_shape(name: str, precision: str | None = None) -> ModelShape:
     return shape_from_row(model_row(name), precision)
 
 
-@lru_cache(maxsize=1)
 def _probe():
     from tokenecon import data
 

@@ -99,7 +99,6 @@ def _check_scenario(scenario: str) -> ScenarioSettings:
 
 # --------------------------------------------------------------------------- lookups
 
-@lru_cache(maxsize=1)
 def _prices():
     from tokenecon import data
 
@@ -129,7 +128,6 @@ def electricity_price(country: str, year: int = PRICE_YEAR) -> float:
     return float(row["industrial_usd_per_kwh"])
 
 
-@lru_cache(maxsize=1)
 def _models():
     from tokenecon import data
 
@@ -431,7 +429,6 @@ def cost_usd_per_mtok(model: str, *, phase: str = "output", scenario: str = "ref
 CARBON_UNIT = "gCO2 per million tokens"
 
 
-@lru_cache(maxsize=1)
 def _grid():
     from tokenecon import data
 
@@ -570,12 +567,13 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
 FROM_TABLE = -1.0
 
 
-def optional_override(name: str, value: float) -> float | None:
-    """``None`` for the sentinel :data:`FROM_TABLE` (-1), else the value (checked later by :func:`build_case`).
-
-    Notebook parameters cannot be None, so an override that may be absent is a float with -1 meaning
-    "from the table". Any other negative number is refused, naming the parameter.
+def optional_override(name: str, value: float | None) -> float | None:
+    """``None`` for "not set" (:data:`tokenecon.units.NOT_SET`, the notebooks' convention) or the CLI's sentinel
+    :data:`FROM_TABLE` (-1), else the value (checked later by :func:`build_case`). Any other negative number is
+    refused, naming the parameter.
     """
+    if value is None:
+        return None
     v = float(value)
     if v == FROM_TABLE:
         return None
