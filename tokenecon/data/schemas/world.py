@@ -42,15 +42,11 @@ def _provenance() -> tuple[Column, ...]:
 
 
 _NOTE_SOURCE = Source(
-    title="World scale: sourced inputs (research note compiled from stored copies of public pages)",
+    title="World scale: sourced inputs (research note compiled from stored copies of public pages); rows found "
+          "beyond the note cite their own page's URL in the source column",
     retrieved="2026-12-01", licence="facts quoted from public pages for research; copyright of each publisher",
     path=RESEARCH_NOTE,
 )
-_SEARCH_SOURCE = Source(
-    title="Stored public web pages found by full-text search (URLs per row)",
-    retrieved="2026-12-01", licence="facts quoted from public pages for research; copyright of each publisher",
-)
-
 TOKEN_VOLUMES = Table(
     name="world_token_volumes",
     title="Disclosed token volumes: Chinese providers, China-wide counts, Western providers and OpenRouter",
@@ -80,7 +76,7 @@ TOKEN_VOLUMES = Table(
         *_provenance(),
     ),
     key=("figure_id",),
-    sources=(_NOTE_SOURCE, _SEARCH_SOURCE),
+    sources=(_NOTE_SOURCE,),
     derivation="Hand-compiled from the pages named per row; volumes typed as stated, in the stated period, no conversion.",
     date_column="as_of",
     caveats=("No definition was found of whether the national count includes tokens served abroad by Chinese firms; "
@@ -108,7 +104,7 @@ FOREIGN_SHARES = Table(
         *_provenance(),
     ),
     key=("figure_id",),
-    sources=(_NOTE_SOURCE, _SEARCH_SOURCE),
+    sources=(_NOTE_SOURCE,),
     derivation="Hand-compiled from the pages named per row; percentages typed as fractions.",
     date_column="as_of",
     caveats=("No foreign share was found for Doubao, Qwen, Kimi, Zhipu or DeepSeek's API. The RAND share is China's "
@@ -190,7 +186,7 @@ REVENUE = Table(
         *_provenance(),
     ),
     key=("figure_id",),
-    sources=(_NOTE_SOURCE, _SEARCH_SOURCE),
+    sources=(_NOTE_SOURCE,),
     derivation="Hand-compiled from the pages named per row; amounts as stated, in the reporting currency.",
     date_column="period_end",
 )
