@@ -136,27 +136,44 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-# ------------------------------------------------------------------ periods in words
+# ------------------------------------------------------------------ periods in words (the one definition;
+# tokenecon.report.fmt's date helpers call these)
+
+EN_DASH = "\u2013"
+
+
+def _day(d):
+    import pandas as pd
+
+    return pd.Timestamp(d)
+
 
 def day_words(day) -> str:
     """``2026-08-28`` → "28 August 2026"."""
-    import pandas as pd
+    d = _day(day)
+    return f"{d.day} {d:%B} {d.year}"
 
-    d = pd.Timestamp(day)
-    return f"{d.day} {d:%B %Y}"
+
+def date_range_words(start, end) -> str:
+    """``('2026-02-16', '2026-02-22')`` → "16–22 February 2026"; across months or years the parts repeat."""
+    a, b = _day(start), _day(end)
+    if b < a:
+        raise ValueError(f"date range: end {b.date()} is before start {a.date()}")
+    if a == b:
+        return day_words(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}{EN_DASH}{b.day} {a:%B} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} {EN_DASH} {b.day} {b:%B} {b.year}"
+    return f"{day_words(a)} {EN_DASH} {day_words(b)}"
 
 
 def week_words(start) -> str:
-    """The seven days from ``start``: "week of 16–22 February 2026" (months and years spelled where they differ)."""
+    """The seven days from ``start``: "week of 16–22 February 2026"."""
     import pandas as pd
 
-    a = pd.Timestamp(start)
-    b = a + pd.Timedelta(days=6)
-    if a.year != b.year:
-        return f"week of {day_words(a)} – {day_words(b)}"
-    if a.month != b.month:
-        return f"week of {a.day} {a:%B} – {b.day} {b:%B %Y}"
-    return f"week of {a.day}–{b.day} {b:%B %Y}"
+    a = _day(start)
+    return "week of " + date_range_words(a, a + pd.Timedelta(days=6))
 
 
 def day_to_words(end) -> str:

@@ -21,6 +21,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 
+from tokenecon.analysis import findings
+
 NA = "n/a"
 TIMES = "\u00d7"  # ×
 EN_DASH = "\u2013"  # –
@@ -232,29 +234,21 @@ def _as_date(d) -> _dt.date:
 
 
 def day(d) -> str:
-    """``2026-08-28 -> '28 August 2026'``."""
-    d = _as_date(d)
-    return f"{d.day} {d:%B} {d.year}"
+    """``2026-08-28 -> '28 August 2026'`` (:func:`tokenecon.analysis.findings.day_words`, the one definition)."""
+    return findings.day_words(_as_date(d))
 
 
 def date_range(start, end) -> str:
     """``('2026-02-16', '2026-02-22') -> '16–22 February 2026'``; across months or years the parts repeat."""
-    a, b = _as_date(start), _as_date(end)
-    if b < a:
-        raise ValueError(f"fmt.date_range: end {b} is before start {a}")
-    if a == b:
-        return day(a)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}{EN_DASH}{b.day} {a:%B} {a.year}"
-    if a.year == b.year:
-        return f"{a.day} {a:%B} {EN_DASH} {b.day} {b:%B} {b.year}"
-    return f"{day(a)} {EN_DASH} {day(b)}"
+    try:
+        return findings.date_range_words(_as_date(start), _as_date(end))
+    except ValueError as exc:
+        raise ValueError(f"fmt.date_range: {exc}") from None
 
 
 def week_of(start) -> str:
     """The seven days from ``start``: ``'2026-02-16' -> 'week of 16–22 February 2026'``."""
-    a = _as_date(start)
-    return "week of " + date_range(a, a + _dt.timedelta(days=6))
+    return findings.week_words(_as_date(start))
 
 
 # --------------------------------------------------------------------------- recorded values (landing page)
