@@ -63,3 +63,20 @@ def hardware_row(name: str) -> pd.Series:
 def model_row(name: str) -> pd.Series:
     m = _models()
     return m.loc[m["model"] == model_name(name)].iloc[0]
+
+
+# --------------------------------------------------------------------------- OpenRouter slugs
+
+#: A release date or version stamp at the end of an OpenRouter permaslug (-YYYY-MM-DD, -YYYYMMDD, -YYYY, -MM-DD):
+#: the one rule every table and lookup uses to strip it.
+DATE_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{2}-\d{2})$")
+
+
+def model_base(slug: str) -> str:
+    """OpenRouter permaslug without variant (``:free``) or trailing release date.
+
+    >>> model_base("minimax/minimax-m2.5-20260211"), model_base("qwen/qwen3.6-plus-04-02:free")
+    ('minimax/minimax-m2.5', 'qwen/qwen3.6-plus')
+    """
+    s = str(slug).split(":", 1)[0]
+    return DATE_SUFFIX.sub("", s)

@@ -122,7 +122,7 @@ def build_weekly_panel(weekly: pd.DataFrame, events: pd.DataFrame, attributes: p
     missing = [c for c in need if c not in weekly.columns]
     if missing:
         raise PanelError(f"weekly table: missing column(s) {missing}")
-    from tokenecon.data.schemas.prices import model_base
+    from tokenecon.data.lookup import model_base
 
     w = weekly.copy()
     dropped: dict[str, int] = {}

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from tokenecon.data.lookup import model_base
 from tokenecon.units import PRICE_PHASES
 from tokenecon.model import montecarlo as uncertainty
 from tokenecon.estimate import Estimate
@@ -155,7 +156,7 @@ def model_for_slug(slug: str) -> str | None:
     package does not guess bytes per weight, so callers count such a model as not covered.
     """
     s = str(slug).strip().lower().split(":")[0]
-    candidates = [s, re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$", "", s)]
+    candidates = [s, model_base(s)]
     m = _models()
     slugs = m["openrouter_slug"].fillna("").str.lower().str.split("|")
     for c in candidates:

@@ -110,17 +110,7 @@ SRC_ORIGIN = Source(title="OpenRouter author prefix -> lab, HQ country, bloc (ha
 
 # --------------------------------------------------------------------------- name matching
 
-_DATE_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{2}-\d{2})$")
-
-
-def model_base(slug: str) -> str:
-    """OpenRouter permaslug without variant (``:free``) or trailing release date.
-
-    >>> model_base("minimax/minimax-m2.5-20260211"), model_base("qwen/qwen3.6-plus-04-02:free")
-    ('minimax/minimax-m2.5', 'qwen/qwen3.6-plus')
-    """
-    s = str(slug).split(":", 1)[0]
-    return _DATE_SUFFIX.sub("", s)
+from tokenecon.data.lookup import DATE_SUFFIX as _DATE_SUFFIX, model_base  # noqa: E402,F401  (one slug rule)
 
 
 def slug_launch_date(slug: str) -> pd.Timestamp | None:
