@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from tokenecon.data.lookup import model_base
-from tokenecon.units import PRICE_PHASES
+from tokenecon.units import PRICE_PHASES, check_number
 from tokenecon.model import montecarlo as uncertainty
 from tokenecon.estimate import Estimate
 
@@ -211,14 +211,7 @@ class Case:
 def _positive(name: str, value, *, lo: float = 0.0, inclusive: bool = False, hi: float | None = None):
     if value is None:
         return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a number, got {value!r}") from exc
-    if not np.isfinite(v) or (v < lo if inclusive else v <= lo) or (hi is not None and v > hi):
-        rng = f"{'>=' if inclusive else '>'} {lo}" + (f" and <= {hi}" if hi is not None else "")
-        raise ValueError(f"{name}: must be {rng}, got {value!r}")
-    return v
+    return float(check_number(name, value, lo=lo, lo_open=not inclusive, hi=hi))
 
 
 def _as_value_error(fn, *a, **k):
