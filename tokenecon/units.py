@@ -63,3 +63,32 @@ def twh_per_year_from_mwh_per_week(mwh_per_week):
 
 def twh_per_year_from_mwh_per_day(mwh_per_day):
     return mwh_per_day * DAYS_PER_YEAR / 1e6
+
+
+def check_number(name: str, value, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
+                 hi_open: bool = False, unit: str = "", error: type[Exception] = ValueError):
+    """``value`` as a float array (a scalar stays 0-d) if every element is a finite number in range; else one
+    ``error`` whose message names the parameter, the allowed range and the first offending value, as a plain
+    number. The package's one numeric check: the model modules' input checks all call it."""
+    import numpy as np
+
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise error(f"{name}: expected a number{f' in {unit}' if unit else ''}, got {value!r}") from None
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_open else '<='} {hi:g}")
+    bad = ~np.isfinite(a)
+    if lo is not None:
+        bad |= (a <= lo) if lo_open else (a < lo)
+    if hi is not None:
+        bad |= (a >= hi) if hi_open else (a > hi)
+    if np.any(bad):
+        first = float(a[bad].flat[0]) if a.ndim else float(a)
+        rng = " and ".join(parts)
+        raise error(f"{name}: expected a finite number{' ' + rng if rng else ''}{f' {unit}' if unit else ''}, "
+                    f"got {first:g}")
+    return a

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tokenecon.estimate import Estimate
-from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
+from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY, check_number
 
 #: PUE of the three CBECI estimates (EnergyConsumptionCalculator: min 1.01, guess 1.1, max 1.2).
 PUE_LOWER = 1.01
@@ -58,13 +58,8 @@ class BitcoinInputError(ValueError):
 # --------------------------------------------------------------------------- input checks
 
 def _check_price(value, name: str = "electricity_usd_per_kwh") -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise BitcoinInputError(f"{name} must be a number in USD/kWh, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0 or v > 1:
-        raise BitcoinInputError(f"{name} must be a positive electricity price in USD/kWh (0 < price <= 1), got {value!r}")
-    return v
+    """A positive electricity price of at most 1 USD/kWh (units.check_number)."""
+    return float(check_number(name, value, lo=0.0, lo_open=True, hi=1.0, unit="USD/kWh", error=BitcoinInputError))
 
 
 def _check_pue(value) -> float:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_HOUR  # noqa: F401  (one value each, in units)
+from tokenecon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_HOUR, check_number  # noqa: F401  (one value each, in units)
 
 #: The worked example of research/energy.md §3 (US case): H100 at $30k, +40% server/network,
 #: r = 10%, L = 5 years; facility $10.78/W (Turner & Townsend DCCI 2025 via Lokshin 2026) over
@@ -41,20 +41,8 @@ WORKED_EXAMPLE_US = dict(
 
 
 def _arr(x, name: str, *, lo: float | None = None, lo_open: bool = False, hi: float | None = None) -> np.ndarray:
-    """Float array of ``x`` or a ValueError naming the parameter and the allowed range."""
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a number or an array of numbers, got {x!r}") from exc
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name}: expected finite numbers, got {x!r}")
-    if lo is not None:
-        bad = a <= lo if lo_open else a < lo
-        if bad.any():
-            op = ">" if lo_open else ">="
-            raise ValueError(f"{name}: must be {op} {lo}, got {np.min(a)!r}")
-    if hi is not None and (a > hi).any():
-        raise ValueError(f"{name}: must be <= {hi}, got {np.max(a)!r}")
+    """Float array of ``x`` or a ValueError naming the parameter and the allowed range (units.check_number)."""
+    a = check_number(name, x, lo=lo, lo_open=lo_open, hi=hi)
     return a
 
 

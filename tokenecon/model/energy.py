@@ -31,7 +31,7 @@ import numpy as np
 
 from tokenecon.model.efficiency import ASSUMED_TDP_W, PRIOR_EFFICIENCY, Efficiency, calibrated
 
-from tokenecon.units import J_PER_KWH, PHASE_ALIASES, PHASES  # noqa: F401  (one value each, in units)
+from tokenecon.units import J_PER_KWH, PHASE_ALIASES, PHASES, check_number  # noqa: F401  (one value each, in units)
 
 #: Bytes per weight by serving precision. mxfp4: 4-bit values + one 8-bit scale per 32 → 4.25 bits.
 #: int4 (Kimi-K2.5 W4A16, group 32, fp16 scale) → 4.5 bits. Non-expert weights of int4/mxfp4 checkpoints are
@@ -322,13 +322,7 @@ def expected_distinct_experts(n_experts, experts_per_token, tokens):
 
 
 def _check(name, value, lo, inclusive=True, what=""):
-    a = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(a) | ((a < lo) if inclusive else (a <= lo))
-    if np.any(bad):
-        first = a[bad].flat[0] if a.ndim else float(a)
-        op = ">=" if inclusive else ">"
-        raise EnergyInputError(f"{name}: expected a finite value {op} {lo}{what}, got {first!r}")
-    return a
+    return check_number(name, value, lo=lo, lo_open=not inclusive, unit=what.strip(" ()"), error=EnergyInputError)
 
 
 def _attn_flop(shape: ModelShape, ctx):
