@@ -39,6 +39,8 @@ SERVING_TARGET_RATIO = 1.5
 #: Bars the tornado shows at least (more when the electricity price ranks lower, so the takeaway names a bar shown).
 TORNADO_BARS = 10
 _OVERRIDES = ("utilisation", "pue", "electricity_usd_per_kwh", "gpu_price_usd", "life_years", "user_tokens_per_s")
+#: The notebook parameters a :class:`Setup` is built from.
+PARAMETERS = ("model", "hardware", "country", "context", "draws", "seed", "batch") + _OVERRIDES
 
 
 @dataclass
@@ -68,6 +70,15 @@ class Setup:
             args.pop("user_tokens_per_s", None)
         return serving.build_case(self.model, phase=phase, country=country or self.country,
                                   hardware=hardware or self.hardware, context=self.context, **args)
+
+    def speed_words(self) -> str:
+        """How the decode batch is set, in words: the per-user speed (and whether it is drawn) or a fixed batch."""
+        c = self.output
+        if not c.user_tokens_per_s:
+            return "the batch is fixed"
+        lo, _, hi = serving.USER_TOKENS_PER_S
+        drawn = "" if self.overrides.get("user_tokens_per_s") else f", drawn between {lo:g} and {hi:g} in the Monte Carlo"
+        return f"each user sees {c.user_tokens_per_s:g} output tokens/s{drawn}"
 
     def simulate(self, case):
         return serving.simulate(case, draws=self.draws, seed=self.seed)
@@ -284,6 +295,14 @@ class ChipBan:
     flops_ratio: float  # H20 / H100 dense bf16 FLOP/s
     bandwidth_ratio: float
 
+    @property
+    def ascend_vs_h100(self) -> pd.DataFrame:
+        """Each Ascend chip's cost per output token over the H100's (China's price), one column per region."""
+        t = self.table
+        h100 = t[(t.hardware == "H100") & (t.region == "CN")]["total (USD/M)"].iloc[0]
+        asc = t[t.hardware.str.startswith("Ascend")]
+        return asc.pivot(index="hardware", columns="region", values="total (USD/M)") / h100
+
 
 def chip_ban(s: Setup, chips=CHIPS) -> ChipBan:
     """Cost per output token on each chip at the reference serving point with its own price range, and the H20
@@ -368,7 +387,18 @@ def carbon(res, seed: int, regions=("CN", "US")) -> dict:
     ratio = {f"{ds} {int(latest.loc[(ds, 'CN'), 'year'])}":
              float(latest.loc[(ds, "CN"), "carbon_intensity_g_per_kwh"] / latest.loc[(ds, "US"), "carbon_intensity_g_per_kwh"])
              for ds in sorted(set(latest.index.get_level_values(0)))}
-    return {"g": g, "intensity": ci, "ratio": ratio, "ratio_low": min(ratio.values()), "ratio_high": max(ratio.values())}
+    return {"g": g, "intensity": ci, "ratio": ratio, "ratio_low": min(ratio.values()), "ratio_high": max(ratio.values()),
+            "ratio_words": " and ".join(f"{v:.2f}x on {k}" for k, v in ratio.items())}
+
+
+def deepseek_rows(ds: pd.DataFrame) -> dict[str, pd.Series]:
+    """The rows of :func:`tokenecon.model.serving.deepseek_cross_check` the report states: GPU-hours, rental cost,
+    facility energy and electricity share."""
+    q = ds.set_index("quantity")
+    return {"gpu_hours": q.loc["GPU-hours for the day's tokens at the drawn utilisation"],
+            "rental": q.loc["Cost per M output tokens, all cost on output, $2/GPU-hour rental"],
+            "energy": q.loc["Facility energy per M output tokens, all energy on output"],
+            "share": q.loc["Electricity share of the day's cost"]}
 
 
 # --------------------------------------------------------------------------- tornado
@@ -414,6 +444,12 @@ def calibration_targets() -> pd.DataFrame:
     et["meets target out of sample"] = np.where(probe, et.median_abs_error_pct_out_of_sample <= PROBE_TARGET_PCT,
                                                 et.median_ratio_error_out_of_sample <= SERVING_TARGET_RATIO)
     return et
+
+
+def out_of_sample_predictions() -> pd.DataFrame:
+    """Every calibration measurement with its prediction in sample and refitted without it (probe: the point;
+    serving: the model)."""
+    return calibration.predicted_vs_measured(out_of_sample=True)
 
 
 def serving_ratios() -> pd.DataFrame:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tokenecon.analysis import token_cost_report as tc
+from tokenecon.estimate import Estimate
 from tokenecon.report import notebook as reporting
 from tokenecon.report import plotting
 from tokenecon.report.notebook import fmt_pct
@@ -285,3 +286,43 @@ def chip_constants_table(t: pd.DataFrame) -> pd.DataFrame:
     reporting.show_table(t.rename(columns=CHIP_COLUMNS), caption="How each chip's constants were obtained and checked",
                          uuid="chips", data=t)
     return t
+
+
+# --------------------------------------------------------------------------- records
+
+_PER_M, _CO2 = "USD per million tokens", "gCO2 per million tokens"
+#: Label and unit of each figure the report records for the runner (key -> (label, unit)).
+RECORDS = {
+    "facility_j_per_token_output": ("Facility energy per output token (median)", "J per token"),
+    "facility_j_per_token_output_interval": ("Facility energy per output token, 90% interval", "J per token"),
+    "electricity_share_output": ("Electricity share of the cost of an output token (median)", "share"),
+    "electricity_share_output_interval": ("Electricity share, 90% interval", "share"),
+    "cost_usd_per_mtok_output": ("Cost per million output tokens (median)", _PER_M),
+    "energy_kwh_per_mtok_output": ("Facility energy per million output tokens (median)", "kWh per million tokens"),
+    "cheaper_power_40pct_effect": (f"Change in cost per output token with electricity {fmt_pct(tc.CHEAPER_POWER_CUT, 0)} "
+                                   "cheaper than the US price (median)", "share"),
+    "cheaper_power_40pct_effect_interval": ("Same, 90% interval", "share"),
+    "h20_vs_h100_cost_ratio_measured": ("H20 / H100 cost per output token, measured throughputs (median)", "ratio"),
+    "h20_vs_h100_cost_ratio_model": ("H20 / H100 cost per output token, energy model (median)", "ratio"),
+    "moe_vs_dense_cost_ratio_reference": ("Dense 405B / MoE DeepSeek-V3 cost per output token, reference scenario", "ratio"),
+    "deepseek_usd_per_mtok_output_model_rental": ("Model cost per M output tokens at $2/GPU-h, DeepSeek's day (median)", _PER_M),
+    "deepseek_usd_per_mtok_output_disclosed": ("DeepSeek disclosed cost per M output tokens (all cost on output)", _PER_M),
+    "carbon_g_per_mtok_output_cn": ("CO2 per million output tokens on China's grid (median)", _CO2),
+    "carbon_g_per_mtok_output_cn_interval": ("Same, 90% interval", _CO2),
+    "carbon_g_per_mtok_output_us": ("CO2 per million output tokens on the US grid (median)", _CO2),
+    "carbon_g_per_mtok_output_us_interval": ("Same, 90% interval", _CO2),
+    "electricity_share_marginal": ("Electricity share of the cost once GPUs are sunk (median)", "share"),
+    "verdict_electricity_derivative": ("Is a token an electricity derivative?", None),
+}
+
+
+def record(values: dict) -> None:
+    """Record each figure under its key with the label and unit of :data:`RECORDS` (an Estimate: its median under
+    the key, and [5th, 95th percentile] under ``key_interval`` when that key is listed)."""
+    for key, value in values.items():
+        est = value if isinstance(value, Estimate) else None
+        label, unit = RECORDS[key]
+        reporting.record(key, est.central if est else value, label=label, unit=unit)
+        if est and f"{key}_interval" in RECORDS:
+            label, unit = RECORDS[f"{key}_interval"]
+            reporting.record(f"{key}_interval", [est.low, est.high], label=label, unit=unit)
