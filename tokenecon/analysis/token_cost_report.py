@@ -296,6 +296,12 @@ class ChipBan:
     bandwidth_ratio: float
 
     @property
+    def h20_bound(self) -> str:
+        """What limits the H20's decode step on the model (China's price row)."""
+        t = self.table
+        return str(t[(t.hardware == "H20") & (t.region == "CN")]["bound"].iloc[0])
+
+    @property
     def ascend_vs_h100(self) -> pd.DataFrame:
         """Each Ascend chip's cost per output token over the H100's (China's price), one column per region."""
         t = self.table
@@ -459,6 +465,12 @@ def serving_ratios() -> pd.DataFrame:
     pvm["ratio"] = pvm.predicted_j_per_token / pvm.measured_j_per_token
     pvm["ratio_out"] = pvm.predicted_j_per_token_out_of_sample / pvm.measured_j_per_token
     return pvm
+
+
+def serving_residuals() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`serving_ratios`, :func:`ratio_error_by_batch_decile` of them)."""
+    pvm = serving_ratios()
+    return pvm, ratio_error_by_batch_decile(pvm)
 
 
 def ratio_error_by_batch_decile(pvm: pd.DataFrame) -> pd.DataFrame:
