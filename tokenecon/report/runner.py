@@ -472,16 +472,25 @@ def _date_columns() -> dict[str, str | None]:
     return _CATALOG_DATES
 
 
+_AS_OF: dict[tuple[str, int, int], str | None] = {}
+
+
 def table_as_of(name: str) -> str | None:
     """The latest value of a table's date column (ISO dates sort as text), None for undated tables."""
     col = _date_columns().get(name)
     path = paths.DATA_DIR / f"{name}.csv"
     if not col or not path.is_file():
         return None
-    with path.open(encoding="utf-8", newline="") as fh:
-        values = [row.get(col) for row in csv.DictReader(fh)]
-    values = [v for v in values if v]
-    return max(values) if values else None
+    st = path.stat()
+    key = (name, st.st_mtime_ns, st.st_size)
+    if key not in _AS_OF:  # several reports read the same table: read its column once per build
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            i = header.index(col) if col in header else None
+            values = [row[i] for row in reader if i is not None and i < len(row) and row[i]]
+        _AS_OF[key] = max(values) if values else None
+    return _AS_OF[key]
 
 
 def about_markdown(job: Job, tables: dict, commit: str | None) -> str:
@@ -658,7 +667,9 @@ class _Build:
         self.stopping = False  # set on SIGINT/SIGTERM: a kernel killed by the stop is not a notebook failure
 
 
-async def _execute_async(job: Job, build: _Build) -> Result:
+async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Result:
+    """Run one notebook in a fresh kernel, then convert and write it; ``executed()`` is called once its
+    kernel is gone (so the next notebook's kernel can start while this one is converted)."""
     import nbformat
     from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
@@ -714,6 +725,7 @@ async def _execute_async(job: Job, build: _Build) -> Result:
         finally:
             await _stop_kernel(client, km)
             km = client = None
+        executed()
         if build.stopping:
             raise asyncio.CancelledError
         if error is not None:
@@ -936,13 +948,23 @@ async def _run_jobs(pending: list[Job], workers: int, build: _Build, report, log
     tasks: list[asyncio.Task] = []
 
     async def one(job: Job) -> None:
-        async with sem:
+        await sem.acquire()
+        held = [True]
+
+        def release() -> None:
+            if held:
+                held.clear()
+                sem.release()
+
+        try:
             if stop:
                 return
             log(f"[{job.notebook.name}] started")
-            res = await _execute_async(job, build)
+            res = await _execute_async(job, build, release)
             done.append(job.notebook.name)
             report(res)
+        finally:
+            release()
 
     def on_signal(signum: int) -> None:
         if stop:
@@ -974,6 +996,27 @@ async def _run_jobs(pending: list[Job], workers: int, build: _Build, report, log
                 done.append(name)
                 report(Result(name, "failed", error=scrub(f"{type(res).__name__}: {res}")))
     return (stop[0] if stop else None), done
+
+
+DURATIONS_FILE = Path("_executed") / ".durations.json"
+
+
+def _read_durations(out: Path) -> dict[str, float]:
+    """Seconds each report took in its last good build here (only to order the next build; not part of any page)."""
+    try:
+        data = json.loads((out / DURATIONS_FILE).read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _write_durations(out: Path, durations: dict[str, float], results: list[Result]) -> None:
+    new = {**durations, **{r.name: round(r.seconds, 1) for r in results if r.status == "ok"}}
+    if new != durations:
+        try:
+            _write_all({out / DURATIONS_FILE: (json.dumps(new, indent=1, sort_keys=True) + "\n").encode()})
+        except OSError:
+            pass
 
 
 def run(
@@ -1050,7 +1093,12 @@ def _run(early: list[int], names, parameters, scenario, out_dir, jobs, force, wi
     signum = early[0] if early else None
     if pending and signum is None:
         build = _Build(code_hash, git_commit())
-        signum, _ = asyncio.run(_run_jobs(pending, workers, build, report, log, early))
+        durations = _read_durations(out)
+        # longest first (as long as the last build took; never built: first of all), so that with -j N the
+        # build does not end with one long notebook running alone
+        ordered = sorted(pending, key=lambda j: -durations.get(j.notebook.name, math.inf))
+        signum, _ = asyncio.run(_run_jobs(ordered, workers, build, report, log, early))
+        _write_durations(out, durations, results)
     if pending or cleared or not (out / "index.html").exists():
         try:
             write_index(out)
