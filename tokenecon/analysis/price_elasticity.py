@@ -57,7 +57,7 @@ def workload_mix(panel: pd.DataFrame, mix: dict | None = None) -> tuple[dict, st
         return el.check_mix(mix), "user-supplied mix"
     o = panel[panel["model"] == OPUS]
     if o.empty:
-        raise ValueError("workload_mix={} needs Opus 4.6 in the panel window; widen the window or give a mix")
+        raise ValueError("workload_mix not set needs Opus 4.6 in the panel window; widen the window or give a mix")
     return (el.mix_from_tokens(o["prompt_tokens"].sum(), o["completion_tokens"].sum(), o["cached_tokens"].sum()),
             f"Opus 4.6's own mix over its {len(o)} weeks in the panel")
 
