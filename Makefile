@@ -10,7 +10,7 @@ LAB_STAMP := $(LAB_VENV)/.tokenecon-installed
 ARGS     ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test test-fast lab data check fetch clean distclean
+.PHONY: help reports test test-fast lab data check fetch bench clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ data: $(STAMP) ## rebuild data/ from the raw mirror (env TOKENECON_RAW, default 
 
 check: $(STAMP) ## validate every table in data/
 	$(BIN)/tokenecon data check
+
+bench: $(STAMP) ## the report build's wall time against the notebooks' code as plain scripts (medians of 3)
+	benchmarks/bench_floor.sh
 
 fetch: $(STAMP) ## extend rankings-daily from OpenRouter's Data API (needs OPENROUTER_API_KEY; ARGS="--since 2026-09-01")
 	@$(BIN)/tokenecon data fetch $(ARGS)
