@@ -264,3 +264,14 @@ def test_thesis_figures_are_the_shared_library_figures():
                                          en, serving.model_for_slug, share.china_grid_gco2_per_kwh(data.load("grid_carbon"))[0])
     assert fc.requests_served_in_china(ctx).estimate.central == pytest.approx(el.place.china_computed_share.central)
     assert fc.thesis_numbers(ctx)["china_computed_mwh_per_week"].central == pytest.approx(el.mwh_per_week.central)
+
+
+def test_a_claim_that_cannot_be_computed_fails_the_build():
+    from tokenecon import data
+
+    claims = data.load("article_claims").head(2)
+    boom = {cid: (lambda ctx: (_ for _ in ()).throw(ValueError("model: unknown name 'gpt-99'"))) for cid in claims["claim_id"]}
+    checks = fc.evaluate(claims, fc.Context(), checks=boom)
+    with pytest.raises(RuntimeError, match=r"claims not computed: .*gpt-99"):
+        fc.require_computed(checks)
+    fc.require_computed([c for c in checks if c.verdict != "not computed"])  # nothing failed: no error

@@ -17,6 +17,10 @@ import json
 import sys
 
 from tokenecon.cli import options as cli_options
+from tokenecon.model.montecarlo import MAX_DRAWS
+
+#: Hardware lives the cost model accepts (years): shorter ones make the annuity explode, longer ones are not hardware.
+MIN_LIFE_YEARS, MAX_LIFE_YEARS = 0.25, 50.0
 
 PHASE_CHOICES = ("output", "input", "cached_input")
 
@@ -48,7 +52,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
                    help="electricity price, >= 0 (default: the country's industrial price, with its spread)")
     p.add_argument("--gpu-price-usd", type=float, default=None, help="GPU price in USD, >= 0 (default: drawn from the hardware table)")
     p.add_argument("--life-years", type=float, default=None, help="hardware life in years, > 0 (default: drawn, central 5)")
-    p.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws (>= 1)")
+    p.add_argument("--draws", type=int, default=2000, help=f"Monte Carlo draws (1 to {MAX_DRAWS:,})")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
@@ -64,8 +68,9 @@ def _validate(args) -> None:
         ("--utilisation", args.utilisation, lambda v: 0 < v <= 1, "a fraction in (0, 1]"),
         ("--electricity-usd-per-kwh", args.electricity_usd_per_kwh, lambda v: v >= 0, "a price >= 0 (a price cannot be negative)"),
         ("--gpu-price-usd", args.gpu_price_usd, lambda v: v >= 0, "a price >= 0 (a price cannot be negative)"),
-        ("--life-years", args.life_years, lambda v: v > 0, "a number of years > 0"),
-        ("--draws", args.draws, lambda v: v >= 1, "an integer >= 1"),
+        ("--life-years", args.life_years, lambda v: MIN_LIFE_YEARS <= v <= MAX_LIFE_YEARS,
+         f"a number of years from {MIN_LIFE_YEARS:g} to {MAX_LIFE_YEARS:g}"),
+        ("--draws", args.draws, lambda v: 1 <= v <= MAX_DRAWS, f"an integer from 1 to {MAX_DRAWS:,}"),
     ])
     if args.phase is not None and args.phase not in PHASE_CHOICES:
         raise ValueError(f"--phase: unknown phase {args.phase!r}; known: {', '.join(PHASE_CHOICES)}")

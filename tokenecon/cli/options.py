@@ -18,8 +18,13 @@ def check_options(checks: Iterable[tuple[str, object, Callable[[float], bool], s
     for option, value, ok, expected in checks:
         if value is None:
             continue
-        if not math.isfinite(float(value)) or not ok(value):
-            raise ValueError(f"{option}: expected {expected}, got {value}")
+        try:
+            finite = math.isfinite(float(value))
+        except (OverflowError, TypeError, ValueError):  # e.g. an integer too large for a float
+            finite = False
+        if not finite or not ok(value):
+            shown = str(value) if len(str(value)) <= 30 else str(value)[:27] + "..."
+            raise ValueError(f"{option}: expected {expected}, got {shown}")
 
 
 def serving_point_checks(args) -> list[tuple]:

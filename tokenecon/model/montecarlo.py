@@ -33,6 +33,10 @@ import pandas as pd
 from tokenecon.model import cost
 from tokenecon.estimate import Estimate
 
+#: Most draws one call may ask for: the Monte Carlo streams in chunks, so memory stays bounded (about 220 MB peak
+#: at this size, benchmarks/bench_montecarlo_memory.py), and more draws than this add no precision a report shows.
+MAX_DRAWS = 1_000_000
+
 Z95 = 1.6448536269514722  # standard-normal 95th percentile
 
 #: Inputs drawn by the Monte Carlo, in a fixed order (the draw order fixes the random stream).

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 
 #: The most Monte Carlo draws a notebook parameter may ask for: every draw keeps about 0.5 kB per
 #: uncertain case, so 10^6 draws stay well under a gigabyte while 10^8 would need tens of gigabytes.
-MAX_DRAWS = 1_000_000
+from tokenecon.model.montecarlo import MAX_DRAWS  # noqa: E402  (one bound, in the Monte Carlo)
 MAX_SEED = 2**32 - 1
 
 Validator = Callable[..., "str | None"]

@@ -649,13 +649,20 @@ def _literal(v) -> str:
     return repr(v)
 
 
-def _inject_parameters(nb, parameters: dict) -> None:
-    import nbformat
+def _inject_parameters(nb, parameters: dict):
+    """The notebook parameterised by papermill (its Python translator writes the ``injected-parameters`` cell
+    after the ``parameters`` cell); returns the new notebook. Execution then goes through nbclient, papermill's
+    own engine, driven here so that several notebooks run at once in one process."""
+    from papermill.parameterize import parameterize_notebook
 
-    src = "# Parameters\n" + "".join(f"{k} = {_literal(v)}\n" for k, v in parameters.items())
-    cell = nbformat.v4.new_code_cell(src, metadata={"tags": [INJECTED_TAG]})
-    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
-    nb.cells.insert(at, cell)
+    for c in nb.cells:  # papermill expects every cell to carry a tags list, and its own metadata block
+        c.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    out = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    for c in out.cells:
+        if c.metadata.get("tags") == []:
+            del c.metadata["tags"]
+    return out
 
 
 class _Build:
@@ -680,7 +687,7 @@ async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Resu
     km = client = log_fh = None
     try:
         nb = nbformat.reads(job.notebook.path.read_text(encoding="utf-8"), as_version=4)
-        _inject_parameters(nb, job.parameters)
+        nb = _inject_parameters(nb, job.parameters)
         env = dict(os.environ)
         env.update(
             TOKENECON_READLOG=str(tmp / "reads.jsonl"),

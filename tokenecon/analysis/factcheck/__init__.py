@@ -6,7 +6,7 @@ from __future__ import annotations
 from tokenecon.analysis.factcheck.engine import (  # noqa: F401
     Check, Context, DEFAULT_TOLERANCE, DIRECTIONS, Finding, MAJORITY, ORDER_OF_MAGNITUDE_DECADES, REPORT_HTML,
     SCALES, UNIT_WORDS, VERDICTS, Verdict, check_claim, checks_frame, claimed_text, format_estimate, judge,
-    not_checkable, not_computed, stated_precision,
+    not_checkable, not_computed, require_computed, stated_precision,
 )
 from tokenecon.analysis.factcheck.links import (  # noqa: F401
     L_ARTICLE_WEEK, L_BTC_MAP, L_BTC_REVENUE, L_PLACE, L_ORIGIN, L_TOKEN_COST, L_WORLD, OTHER_REPORT_HEADINGS, SECTIONS, S_BITCOIN,

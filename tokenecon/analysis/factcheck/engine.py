@@ -380,3 +380,9 @@ class Context:
         return self._cache[key]
 
 
+def require_computed(checks: list[Check]) -> None:
+    """Fail when a claim's computation raised: the report's parameters are checked before it runs, so a claim that
+    still cannot be computed is an error to fix, not a verdict to publish. The message names each claim and its error."""
+    failed = [c for c in checks if c.verdict == "not computed"]
+    if failed:
+        raise RuntimeError("claims not computed: " + "; ".join(f"{c.claim_id} ({c.reason})" for c in failed))
