@@ -161,3 +161,14 @@ def test_catalogue_report_end_to_end_is_self_contained_and_reproducible(tmp_path
         assert sha[:12] in html and f"data/{name}.csv" in html
     assert a.html.read_bytes() == b.html.read_bytes(), "two builds from the same inputs differ"
     assert (tmp_path / "a" / "index.html").read_bytes() == (tmp_path / "b" / "index.html").read_bytes()
+
+
+def test_the_runner_can_be_called_from_inside_a_running_event_loop():
+    """JupyterLab and browser-automation libraries run an event loop in the caller's thread."""
+    import asyncio
+
+    async def inside():
+        return report._run_coroutine(asyncio.sleep(0, result="done"))
+
+    assert asyncio.run(inside()) == "done"
+    assert report._run_coroutine(asyncio.sleep(0, result=7)) == 7

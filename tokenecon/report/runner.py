@@ -758,6 +758,19 @@ async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Resu
     return _write_report(job, nb, tables, records, build, t0, roots)
 
 
+def _run_coroutine(coro):
+    """``asyncio.run(coro)``, or, when this thread already runs an event loop (JupyterLab, a browser-automation
+    library), the same in a helper thread, so the runner can be called from anywhere."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _stop_kernel(client, km) -> None:
     """Kill the kernel, close its channels, remove its connection file and sockets (never raises)."""
     if km is None:
@@ -854,7 +867,7 @@ def _clear_failure(out_dir: Path, name: str) -> bool:
 def execute(job: Job, code_hash: str | None = None) -> Result:
     """Run one notebook and write its HTML, executed notebook and sidecar (blocking)."""
     build = _Build(code_hash or _code_hash(), git_commit())
-    return asyncio.run(_execute_async(job, build))
+    return _run_coroutine(_execute_async(job, build))
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -1104,7 +1117,7 @@ def _run(early: list[int], names, parameters, scenario, out_dir, jobs, force, wi
         # longest first (as long as the last build took; never built: first of all), so that with -j N the
         # build does not end with one long notebook running alone
         ordered = sorted(pending, key=lambda j: -durations.get(j.notebook.name, math.inf))
-        signum, _ = asyncio.run(_run_jobs(ordered, workers, build, report, log, early))
+        signum, _ = _run_coroutine(_run_jobs(ordered, workers, build, report, log, early))
         _write_durations(out, durations, results)
     if pending or cleared or not (out / "index.html").exists():
         try:
