@@ -28,8 +28,8 @@ $(LAB_STAMP): pyproject.toml constraints.txt
 reports: $(STAMP) ## execute every notebook into reports/*.html (ARGS="token_cost -p batch 64" to choose)
 	$(BIN)/tokenecon reports $(ARGS)
 
-test: $(STAMP) ## run the whole test suite
-	$(BIN)/python -m pytest $(ARGS)
+test: $(STAMP) ## run the whole test suite (two workers: the notebook runs on one, the rest on the other)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
 
 test-fast: $(STAMP) ## run the tests that execute no notebook
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)

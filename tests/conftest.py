@@ -19,10 +19,27 @@ def reports_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def run_report(reports_dir):
+def default_reports(reports_dir) -> Path:
+    """Every notebook at its defaults, built once for the session into one folder (with the index), two at a
+    time: the notebook tests, the consistency test and the browser test all read this one build."""
+    from tokenecon.report import runner as report
+
+    out = reports_dir / "defaults"
+    results = report.run(out_dir=out, jobs=2, force=True, log=lambda *_: None)
+    failed = [f"{r.name}: {r.error}" for r in results if r.status == "failed"]
+    if failed:
+        pytest.fail("reports failed to build:\n" + "\n".join(failed))
+    for r in results:
+        _no_stray_values(out / "_executed" / f"{r.name}.ipynb")
+    return out
+
+
+@pytest.fixture(scope="session")
+def run_report(reports_dir, request):
     """``run_report(name, parameters=None) -> Path`` of the HTML; fails the test with the notebook's error.
 
-    Builds are cached per (name, parameters) for the session; each distinct call gets its own folder.
+    At the defaults it is the session's one build of every report (:func:`default_reports`); other parameters
+    are built on their own, cached per (name, parameters), each in its own folder.
     """
     from tokenecon.report import runner as report
 
@@ -30,6 +47,8 @@ def run_report(reports_dir):
 
     def _run(name: str, parameters: dict | None = None) -> Path:
         key = name + json.dumps(parameters or {}, sort_keys=True)
+        if not parameters:
+            return request.getfixturevalue("default_reports") / f"{name}.html"
         if key not in cache:
             out = reports_dir / f"{name}-{len(cache)}"
             results = report.run([name], parameters=parameters, out_dir=out, jobs=1, force=True, log=lambda *_: None)
@@ -53,8 +72,29 @@ def _no_stray_values(executed: Path) -> None:
                 pytest.fail(f"{executed.name}: cell {i} prints a stray value into the report: {text!r}")
 
 
+def _uses_default_build(item) -> bool:
+    """Whether a test reads the session's one build of every report (``run_report(name)`` without parameters,
+    ``default_reports`` or the browser test's ``built_reports``): those run on one worker, the rest anywhere."""
+    import inspect
+    import re
+
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"default_reports", "built_reports"}:
+        return True
+    if "run_report" not in names:
+        return False
+    try:
+        src = inspect.getsource(item.function)
+    except (OSError, TypeError):
+        return True
+    return bool(re.search(r"run_report\((\"[a-z_]+\"|name)\)", src))
+
+
 def pytest_collection_modifyitems(config, items):
-    # Tests that read the raw mirror skip when it is absent (it is present in CI).
+    # Tests that read the raw mirror skip when it is absent (it is present in CI). Tests of the reports at their
+    # defaults share one session build, so under pytest-xdist (`make test` runs two workers) they go to one worker.
     for item in items:
+        if _uses_default_build(item):
+            item.add_marker(pytest.mark.xdist_group("reports"))
         if "needs_raw" in item.keywords and not HAVE_RAW:
             item.add_marker(pytest.mark.skip(reason=f"raw mirror not found at {paths.raw_dir()}"))

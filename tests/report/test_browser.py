@@ -196,21 +196,14 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def built_reports(tmp_path_factory) -> Path:
+def built_reports(request) -> Path:
     given = os.environ.get("TOKENECON_REPORTS_DIR")
     if given:
         d = Path(given)
         if not (d / "index.html").exists():
             pytest.fail(f"TOKENECON_REPORTS_DIR={given}: no index.html there (run `make reports` first)")
         return d
-    from tokenecon.report import runner as report
-
-    out = tmp_path_factory.mktemp("browser-reports")
-    results = report.run(out_dir=out, force=True, log=lambda *_: None)
-    failed = [f"{r.name}: {r.error}" for r in results if r.status == "failed"]
-    if failed:
-        pytest.fail("reports failed to build:\n" + "\n".join(failed))
-    return out
+    return request.getfixturevalue("default_reports")  # the session's one build of every report
 
 
 #: Downloads clicked on one page load before the page is loaded again (Chromium stops saving a page's

@@ -684,6 +684,8 @@ async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Resu
     name, out_dir = job.notebook.name, Path(job.out_dir)
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=f"tokenecon-{name}-"))
+    # IPC socket paths are limited to about 100 bytes: a deep temporary folder gets its sockets in a short one
+    sock = tmp if len(str(tmp)) <= SOCKET_DIR_MAX_LEN else Path(tempfile.mkdtemp(prefix="tokenecon-k-", dir="/tmp"))
     km = client = log_fh = None
     try:
         nb = nbformat.reads(job.notebook.path.read_text(encoding="utf-8"), as_version=4)
@@ -701,7 +703,7 @@ async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Resu
         error: BaseException | None = None
         for attempt in (1, 2):
             km = _kernel_manager_class()(
-                kernel_name="python3", transport="ipc", ip=str(tmp / f"kernel{attempt}"),
+                kernel_name="python3", transport="ipc", ip=str(sock / f"kernel{attempt}"),
                 connection_file=str(tmp / f"kernel{attempt}.json"),
             )
             client = NotebookClient(
@@ -755,7 +757,14 @@ async def _execute_async(job: Job, build: _Build, executed=lambda: None) -> Resu
         if log_fh is not None:
             log_fh.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        if sock != tmp:
+            shutil.rmtree(sock, ignore_errors=True)
     return _write_report(job, nb, tables, records, build, t0, roots)
+
+
+#: Longest temporary folder the kernels' IPC sockets are put in (a Unix socket path holds at most 107 bytes,
+#: and the socket's own name adds about 20).
+SOCKET_DIR_MAX_LEN = 80
 
 
 def _run_coroutine(coro):
