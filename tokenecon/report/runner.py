@@ -475,14 +475,15 @@ def _date_columns() -> dict[str, str | None]:
 _AS_OF: dict[tuple[str, int, int], str | None] = {}
 
 
-def table_as_of(name: str) -> str | None:
-    """The latest value of a table's date column (ISO dates sort as text), None for undated tables."""
-    col = _date_columns().get(name)
+def table_as_of(name: str, column: str | None = None) -> str | None:
+    """The latest value of a table's date column (ISO dates sort as text), None for undated tables; with
+    ``column``, the latest value of that column instead (e.g. ``retrieved_at`` of fetched rows)."""
+    col = column or _date_columns().get(name)
     path = paths.DATA_DIR / f"{name}.csv"
     if not col or not path.is_file():
         return None
     st = path.stat()
-    key = (name, st.st_mtime_ns, st.st_size)
+    key = (name, col, st.st_mtime_ns, st.st_size)
     if key not in _AS_OF:  # several reports read the same table: read its column once per build
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
@@ -491,6 +492,10 @@ def table_as_of(name: str) -> str | None:
             values = [row[i] for row in reader if i is not None and i < len(row) and row[i]]
         _AS_OF[key] = max(values) if values else None
     return _AS_OF[key]
+
+
+#: Tables that `tokenecon data fetch` extends: the About section says when their rows were fetched.
+FETCHED_TABLES = ("openrouter_daily_top50",)
 
 
 def about_markdown(job: Job, tables: dict, commit: str | None) -> str:
@@ -508,6 +513,10 @@ def about_markdown(job: Job, tables: dict, commit: str | None) -> str:
         as_of = table_as_of(t)
         col = _date_columns().get(t)
         dated = f"{as_of} (latest `{col}`)" if as_of else "no date column"
+        fetched = table_as_of(t, "retrieved_at") if t in FETCHED_TABLES else None
+        if t in FETCHED_TABLES:
+            dated += (f"; rows fetched from OpenRouter's Data API up to {fetched[:10]}" if fetched
+                      else "; committed rows only (`make fetch` extends them)")
         trows.append(f"| `{t}` | {dated} | `{sha[:12]}` | `data/{t}.csv` |")
     tbl = (
         "| table | as of | sha256 (short) | file |\n|---|---|---|---|\n" + "\n".join(trows)
