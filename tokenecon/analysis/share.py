@@ -423,12 +423,17 @@ def platform_china_share(platform_bloc_share: pd.DataFrame, week=None) -> Estima
 
 
 def china_grid_gco2_per_kwh(grid: pd.DataFrame) -> tuple[float, str]:
-    """China's latest grid carbon intensity (gCO2/kWh) in ``grid_carbon`` and a label (dataset, year)."""
-    g = grid[grid["country"] == "CN"].sort_values("year")
+    """China's grid carbon intensity (gCO2/kWh) and a label: the central value of the package's one definition,
+    :func:`tokenecon.model.serving.grid_carbon_intensity` (each dataset's latest year in ``grid_carbon``, their
+    mean), so the token-share CO2 and the cost report's carbon per token use the same grid."""
+    from tokenecon.model import serving
+
+    g = grid[grid["country"] == "CN"]
     if g.empty:
         raise ValueError("grid_carbon: no row for country 'CN'")
-    r = g.iloc[-1]
-    return float(r["carbon_intensity_g_per_kwh"]), f"{r['dataset']} {r['year']}"
+    latest = g.sort_values("year").groupby("dataset").tail(1)
+    label = " and ".join(f"{r.dataset} {r.year}" for r in latest.sort_values("dataset").itertuples())
+    return float(serving.grid_carbon_intensity("CN").central), f"mean of {label}"
 
 
 def serving_energy(scenario: str = "reference", *, country: str = "CN", draws: int = 2000, seed: int = 0):
