@@ -24,15 +24,17 @@ TOY_EFF = efficiency.Efficiency(flop_util=0.5, bw_util=0.5, step_overhead_s=0.00
 # --------------------------------------------------------------------------- units
 
 def test_one_kilowatt_for_one_hour_is_3_6_megajoules():
-    assert en.kwh_from_joules(1000.0 * 3600.0) == pytest.approx(1.0)
+    from tokenecon import units
+
+    assert units.kwh_from_joules(1000.0 * 3600.0) == pytest.approx(1.0)
     assert en.J_PER_KWH == 3.6e6
 
 
 def test_facility_kwh_per_mtok_by_hand():
     # 3.6 J/token x 1e6 tokens = 3.6 MJ = 1 kWh at the GPU; x (1 + 0.4) x 1.2 = 1.68 kWh at the facility
-    assert en.facility_kwh_per_mtok(3.6, 0.0, 1.0) == pytest.approx(1.0)
-    assert en.facility_kwh_per_mtok(3.6, 0.4, 1.2) == pytest.approx(1.68)
-    out = en.facility_kwh_per_mtok(np.array([3.6, 7.2]), np.array([0.0, 0.5]), np.array([1.0, 2.0]))
+    assert en.facility_kwh_per_mtok_while_serving(3.6, 0.0, 1.0) == pytest.approx(1.0)
+    assert en.facility_kwh_per_mtok_while_serving(3.6, 0.4, 1.2) == pytest.approx(1.68)
+    out = en.facility_kwh_per_mtok_while_serving(np.array([3.6, 7.2]), np.array([0.0, 0.5]), np.array([1.0, 2.0]))
     np.testing.assert_allclose(out, [1.0, 6.0])
 
 
@@ -212,11 +214,11 @@ def test_bad_input_names_the_parameter(kw, name):
 
 def test_facility_bad_input():
     with pytest.raises(ValueError, match="pue"):
-        en.facility_kwh_per_mtok(1.0, 0.3, 0.9)
+        en.facility_kwh_per_mtok_while_serving(1.0, 0.3, 0.9)
     with pytest.raises(ValueError, match="server_overhead"):
-        en.facility_kwh_per_mtok(1.0, -0.1, 1.2)
+        en.facility_kwh_per_mtok_while_serving(1.0, -0.1, 1.2)
     with pytest.raises(ValueError, match="j_per_token_gpu"):
-        en.facility_kwh_per_mtok(-1.0, 0.3, 1.2)
+        en.facility_kwh_per_mtok_while_serving(-1.0, 0.3, 1.2)
 
 
 def test_names_are_case_insensitive_and_unknown_names_list_known_ones():

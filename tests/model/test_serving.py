@@ -31,7 +31,7 @@ def test_energy_matches_energy_module_at_central_inputs():
     gpu_j = float(energy.joules_per_token("llama-3.1-70b", "H100", batch=case.batch, context=case.context,
                                           phase="decode", n_gpus=case.n_gpus))
     overhead = case.dists["server_overhead"].central
-    expected = float(energy.facility_kwh_per_mtok(gpu_j, overhead, 1.3))
+    expected = float(energy.facility_kwh_per_mtok_while_serving(gpu_j, overhead, 1.3))
     assert res.central["gpu_j_per_token"] == pytest.approx(gpu_j)
     assert res.central["facility_kwh_per_mtok"] == pytest.approx(expected)
 

@@ -141,7 +141,7 @@ def compute(args) -> dict:
     }
     if args.pue is not None:
         so = en.default_server_overhead() if args.server_overhead is None else args.server_overhead
-        kwh = float(en.facility_kwh_per_mtok(r.j_per_token, so, args.pue))
+        kwh = float(en.facility_kwh_per_mtok_while_serving(r.j_per_token, so, args.pue))
         out.update({"pue": args.pue, "server_overhead": so,
                     "facility_j_per_token": kwh * en.J_PER_KWH / 1e6, "facility_kwh_per_mtok": kwh})
     return out

@@ -18,7 +18,7 @@ by :mod:`tokenecon.model.calibration` and stored in the ``energy_calibration`` t
 numpy-vectorised: ``batch``, ``context`` and every efficiency/energy override may be arrays (broadcast
 together), e.g. 100,000 Monte Carlo draws.
 
-Facility energy: :func:`facility_kwh_per_mtok` multiplies GPU joules by a server overhead (host CPU, DRAM,
+Facility energy: :func:`facility_kwh_per_mtok_while_serving` multiplies GPU joules by a server overhead (host CPU, DRAM,
 network) and the facility PUE.
 """
 
@@ -566,8 +566,13 @@ def tokens_per_second_per_gpu(model, hardware, *, batch, context, phase: str = "
     return token_energy(model, hardware, batch=batch, context=context, phase=phase, **kw).tokens_per_s_per_gpu
 
 
-def facility_kwh_per_mtok(j_per_token_gpu, server_overhead, pue):
-    """Facility kWh per million tokens = J/token (GPU) × (1 + server_overhead) × PUE × 10⁶ / 3.6×10⁶.
+def facility_kwh_per_mtok_while_serving(j_per_token_gpu, server_overhead, pue):
+    """Facility kWh per million tokens *while serving* = J/token (GPU) × (1 + server_overhead) × PUE × 10⁶ / 3.6×10⁶.
+
+    The energy of a token at the operating point, idle hours not counted. The reports' figure is the cost
+    model's :func:`tokenecon.model.cost.facility_kwh_per_mtok_from_power` (average power over all hours,
+    idle included, over tokens per hour), which is what an operator's electricity bill pays for; this one
+    is what ``tokenecon energy`` prints for one operating point.
 
     server_overhead: host CPU, DRAM, network energy as a fraction of GPU energy (≥ 0; Google measured host
     CPU/DRAM at 25% of accelerator-plus-host serving energy, i.e. ~0.3-0.45 of accelerator energy).
@@ -579,9 +584,6 @@ def facility_kwh_per_mtok(j_per_token_gpu, server_overhead, pue):
     return j * (1.0 + s) * p * 1e6 / J_PER_KWH
 
 
-def kwh_from_joules(joules):
-    """kWh from joules (1 kWh = 3.6 MJ)."""
-    return np.asarray(joules, dtype=float) / J_PER_KWH
 
 
 # --------------------------------------------------------------------------- memory feasibility
