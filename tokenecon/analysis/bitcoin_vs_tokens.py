@@ -312,8 +312,12 @@ def token_revenue_table(table: pd.DataFrame) -> pd.DataFrame:
     cols = ["model", "tokens", "usd_per_mtok", "kwh_per_mtok_low", "kwh_per_mtok", "kwh_per_mtok_high",
             "revenue_usd_per_kwh_low", "revenue_usd_per_kwh", "revenue_usd_per_kwh_high"]
     return (table[cols].assign(tokens=table["tokens"] / 1e12)
-            .rename(columns={"tokens": "tokens (trillions, week)",
-                             "usd_per_mtok": "blended list price (USD per million tokens)"}))
+            .rename(columns={"model": "model", "tokens": "tokens (trillions, week)",
+                             "usd_per_mtok": "blended list price (USD per million tokens)",
+                             "kwh_per_mtok_low": "kWh per million tokens, low", "kwh_per_mtok": "kWh per million tokens",
+                             "kwh_per_mtok_high": "kWh per million tokens, high",
+                             "revenue_usd_per_kwh_low": "USD per kWh, low", "revenue_usd_per_kwh": "USD per kWh",
+                             "revenue_usd_per_kwh_high": "USD per kWh, high"}))
 
 
 def capital_ranges() -> dict:
@@ -331,8 +335,9 @@ def capital_ranges() -> dict:
 def capital_table() -> pd.DataFrame:
     """Hardware USD per kW of IT power, one row a hand-compiled price-and-power point (date as YYYY-MM-DD)."""
     capex = btc.capital_usd_per_kw()
-    return capex[["item", "kind", "date", "usd_per_kw_low", "usd_per_kw_high"]].assign(
-        date=capex["date"].dt.strftime("%Y-%m-%d"))
+    out = capex[["item", "kind", "date", "usd_per_kw_low", "usd_per_kw_high"]].assign(
+        date=capex["date"].dt.strftime("%Y-%m-%d"), kind=capex["kind"].map({"asic": "ASIC", "gpu_server": "GPU server"}))
+    return out.rename(columns={"usd_per_kw_low": "USD per kW, low", "usd_per_kw_high": "USD per kW, high"})
 
 
 def times_less(mining_twh: Estimate, token_twh: Estimate) -> float:

@@ -452,6 +452,23 @@ def calibration_targets() -> pd.DataFrame:
     return et
 
 
+#: Column headings in words for the calibration table.
+CALIBRATION_WORDS = {
+    "regime": "regime", "hardware": "GPU", "n_measurements": "measurements", "n_models": "models",
+    "median_abs_error_pct": "median error (%)", "median_abs_error_pct_out_of_sample": "median error out of sample (%)",
+    "median_ratio_error": "median ratio error", "median_ratio_error_out_of_sample": "median ratio error out of sample",
+    "throughput_median_ratio_error_out_of_sample": "tokens/s ratio error out of sample",
+    "out_of_sample_method": "out of sample by",
+}
+
+
+def calibration_display(errs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`calibration_targets` with its columns and method names in words, for the report's table."""
+    out = errs.rename(columns=CALIBRATION_WORDS)
+    out["out of sample by"] = out["out of sample by"].str.replace("-", " ")
+    return out
+
+
 def out_of_sample_predictions() -> pd.DataFrame:
     """Every calibration measurement with its prediction in sample and refitted without it (probe: the point;
     serving: the model)."""

@@ -102,13 +102,16 @@ def changes_per_model(s: pe.Study):
     """Weeks observed and within-model price changes, one bar pair per model."""
     per = pe.per_model_changes(s.panel, s.changes)
     fig, ax = plt.subplots(figsize=(8, 6))
+    from tokenecon.report.glossary import model_name
+
+    per = per.rename(index=model_name)
     ax.barh(per.index, per["weeks"], color="#dddddd", label="weeks in the panel")
     ax.barh(per.index, per["price_changes"], color=[plotting.BLOC_COLORS.get(b, "#7f7f7f") for b in per["bloc"]],
             label="within-model price changes")
     ax.tick_params(axis="y", labelsize=7); ax.legend(fontsize=8)
     n_none = int((per["price_changes"] == 0).sum())
     plotting.finish(ax, title="Price changes and weeks observed, per model", xlabel="Count (weeks or price changes)",
-                    ylabel="Model (OpenRouter slug)",
+                    ylabel="Model",
                     takeaway=f"{n_none} of {len(per)} models never change their effective list price in the window.",
                     data=per.reset_index())
     return _show(fig)

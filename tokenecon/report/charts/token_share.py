@@ -230,8 +230,15 @@ def rank_table(rp: ts.RankPanel, top_n: int) -> None:
 
 def basis_table(ec, scenario: str) -> None:
     """Energy basis of each provider computing in China."""
-    reporting.show_table(ec.basis.assign(china_tokens=ec.basis["china_tokens"] / 1e9).rename(
-        columns={"china_tokens": "tokens in China (billions, 24 h)", "kwh_per_mtok": "kWh per million tokens (central)"}),
+    from tokenecon.report.glossary import human_name
+
+    b = ec.basis.assign(china_tokens=ec.basis["china_tokens"] / 1e9)
+    for col in ("provider_slug", "location_class"):
+        if col in b:
+            b[col] = b[col].map(human_name)
+    reporting.show_table(b.rename(
+        columns={"provider_slug": "provider", "location_class": "where it computes", "energy_basis": "energy basis",
+                 "china_tokens": "tokens in China (billions, 24 h)", "kwh_per_mtok": "kWh per million tokens (central)"}),
         caption=f"Energy basis per provider computing in China (serving scenario “{scenario}”; phase mix "
                 f"{', '.join(f'{k} {v:.1%}' for k, v in ec.split.items())})", uuid="basis", floatfmt="{:.3g}")
 
