@@ -453,14 +453,10 @@ def envelope(routes: dict[str, Route], weights: dict[str, float], part: str = "i
 
 
 def _openrouter_electricity(scenario: str, draws: int, seed: int):
-    from tokenecon.analysis import share
-    from tokenecon.model import serving
+    from tokenecon.analysis import electricity
 
-    t = _load
-    return share.chinese_token_electricity(
-        share.weekly_from_daily(t("openrouter_daily_top50")), t("labs"), t("openrouter_provider_tokens_24h"),
-        t("openrouter_weekly_top10"), share.serving_energy(scenario, draws=draws, seed=seed), serving.model_for_slug,
-        share.china_grid_gco2_per_kwh(t("grid_carbon"))[0], scope="all_chinese_models")
+    # the token-share report's figure (one definition): all Chinese-model tokens at the hosts' precision mix
+    return electricity.token_electricity("all_chinese_models", scenario, draws, seed)
 
 
 def minimax_revenue_inputs(revenue: pd.DataFrame, proxies: pd.DataFrame, year: int) -> tuple[float, tuple[float, float]]:
@@ -612,12 +608,11 @@ class RevenueScale:
 def revenue_at_scale(world: World) -> RevenueScale:
     """Revenue per kWh of Chinese-model tokens (the package's one definition, OpenRouter's article week at list
     prices) against China's Bitcoin miners in 2020, and what the world-scale in-China electricity earns either way."""
-    from tokenecon.analysis import share
-    from tokenecon.model import bitcoin, serving
+    from tokenecon.analysis import electricity
+    from tokenecon.model import bitcoin
 
-    tok, _ = share.chinese_token_revenue_per_kwh(_load("openrouter_weekly_top10"), _load("labs"),
-                                                 share.serving_energy(world.scenario), serving.model_for_slug,
-                                                 serving.list_price_usd_per_mtok)
+    # the shared finding: the article week's Chinese models at that week's own list prices
+    tok = electricity.token_revenue_usd_per_kwh(scenario=world.scenario).value
     btc = bitcoin.bitcoin_revenue_per_kwh(2020, "china")
     kwh = world.envelope["in_china"] * 1e9  # TWh -> kWh
     return RevenueScale(tok, btc, bitcoin.revenue_per_kwh_ratio(tok, btc), (kwh * tok).with_unit("USD per year"),
