@@ -70,23 +70,30 @@ def check_number(name: str, value, *, lo: float | None = None, hi: float | None 
     """``value`` as a float array (a scalar stays 0-d) if every element is a finite number in range; else one
     ``error`` whose message names the parameter, the allowed range and the first offending value, as a plain
     number. The package's one numeric check: the model modules' input checks all call it."""
+    import math
+
     import numpy as np
 
+    if type(value) is float or type(value) is int:  # the common scalar case, checked without numpy reductions
+        v = float(value)
+        if (math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo))
+                and (hi is None or (v < hi if hi_open else v <= hi))):
+            return np.asarray(v)
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise error(f"{name}: expected a number{f' in {unit}' if unit else ''}, got {value!r}") from None
-    parts = []
-    if lo is not None:
-        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
-    if hi is not None:
-        parts.append(f"{'<' if hi_open else '<='} {hi:g}")
     bad = ~np.isfinite(a)
     if lo is not None:
         bad |= (a <= lo) if lo_open else (a < lo)
     if hi is not None:
         bad |= (a >= hi) if hi_open else (a > hi)
     if np.any(bad):
+        parts = []
+        if lo is not None:
+            parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+        if hi is not None:
+            parts.append(f"{'<' if hi_open else '<='} {hi:g}")
         first = float(a[bad].flat[0]) if a.ndim else float(a)
         rng = " and ".join(parts)
         raise error(f"{name}: expected a finite number{' ' + rng if rng else ''}{f' {unit}' if unit else ''}, "

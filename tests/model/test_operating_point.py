@@ -65,6 +65,20 @@ def test_latency_target_search_on_a_small_known_shape():
     assert float(op.result.step_time_s) == pytest.approx(t(224))
 
 
+def test_bracket_search_finds_the_same_batch_as_an_exhaustive_scan():
+    # thresholds spread over the whole range, including the ends and the dense/geometric switch (4,096)
+    import numpy as np
+
+    calls = []
+    for cap in (1, 2, 7, 4097, 4098, 10**5, 10**7):
+        for last in sorted({1, 2, cap // 3, cap // 2, cap - 1, cap, 4096, 4097, 4098} & set(range(1, cap + 1))):
+            def meets(b, last=last):
+                calls.append(len(np.atleast_1d(b)))
+                return np.asarray(b) <= last
+            assert en._largest_meeting(meets, 1, cap) == last, (cap, last)
+    assert max(calls) <= 4096  # never more than one dense bracket at a time
+
+
 def test_latency_target_refusals_name_the_parameter():
     with pytest.raises(en.EnergyInputError, match=r"^user_tokens_per_s: expected a number > 0"):
         en.latency_operating_point(TOY, TOY_HW, user_tokens_per_s=0.0, context=100, n_gpus=1, efficiency=TOY_EFF)
@@ -168,3 +182,25 @@ def test_what_limits_a_step_by_hand():
     # a per-sequence time of 1 ms: 1,000 sequences add 1 s, more than either roofline term
     slow = efficiency.Efficiency(flop_util=0.5, bw_util=0.5, step_overhead_s=0.001, seq_overhead_s=1e-3)
     assert en.bound_of(en.roofline(TOY, TOY_HW, batch=1000, context=100, efficiency=slow), TOY_HW.tdp_w) == "overhead"
+
+
+@pytest.mark.parametrize("model,hardware,n,u", [("deepseek-v3", "B200", 8, 20.0), ("deepseek-v3", "H100", 16, 50.0),
+                                                ("qwen3-235b-a22b", "H100", 8, 30.0)])
+def test_operating_point_matches_a_scalar_bisection_on_real_shapes(model, hardware, n, u):
+    """The vectorised search against a plain bisection of scalar step times (the second method)."""
+    from tokenecon.model.efficiency import calibrated
+
+    shape, hw, eff = en.model_shape(model), en.hardware_energy(hardware), calibrated(hardware)
+    op = en.latency_operating_point(shape, hw, user_tokens_per_s=u, context=2048, n_gpus=n, efficiency=eff)
+
+    def speed(b):
+        return 1.0 / float(en.roofline(shape, hw, batch=b, context=2048, n_gpus=n, efficiency=eff).step_time_s)
+
+    lo, hi = 1, op.max_memory_batch
+    if speed(hi) >= u:
+        lo = hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if speed(mid) >= u else (lo, mid)
+    assert op.batch == lo and speed(lo) >= u
+    assert lo == op.max_memory_batch or speed(lo + 1) < u

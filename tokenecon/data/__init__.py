@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import pandas as pd
 
@@ -37,6 +37,8 @@ from tokenecon.data import io as _io
 from tokenecon.data.catalog import load_catalog  # noqa: F401  (public)
 from tokenecon.data.io import parse_csv, parse_csv_bytes, sha256_file, to_csv_bytes, validate  # noqa: F401
 from tokenecon.data.schema import DTYPES, KINDS, Column, DataValidationError, Source, Table  # noqa: F401
+
+T = TypeVar("T")
 
 #: Set by the report runner: a file to which every table read is appended (name and sha256).
 READLOG_ENV = "TOKENECON_READLOG"
@@ -99,6 +101,7 @@ _OVERRIDES: list[dict[str, pd.DataFrame]] = []
 def cache_clear() -> None:
     """Forget every table read (the next :func:`load` reads and checks the files again)."""
     _CACHE.clear()
+    _DERIVED.clear()
     _PACKAGES.clear()
     _DIGESTS.clear()
     _NOTED.clear()
@@ -203,6 +206,31 @@ def load(name: str, path: Path | None = None) -> pd.DataFrame:
     if path is None:
         _note_read(name, entry.sha)
     return entry.frame.copy(deep=False)
+
+
+_DERIVED: dict[tuple, tuple[object, object]] = {}
+
+
+def derived(name: str, build: Callable[[pd.DataFrame], T]) -> T:
+    """``build(load(name))``, computed once per version of the table: its file's bytes (sha256), or the
+    frame an :func:`override` put in place. For lookups built from a whole table (a dict by key), so that a
+    hot loop does not filter the frame on every call. The value is shared: callers must not change it."""
+    tbl = table(name)
+    for layer in reversed(_OVERRIDES):
+        if name in layer:
+            src = layer[name]
+            key = (name, build, "override", id(src))
+            hit = _DERIVED.get(key)
+            if hit is None or hit[0] is not src:
+                hit = _DERIVED[key] = (src, build(src.copy(deep=False)))
+            return hit[1]
+    entry = _read(name, tbl, tbl.path, trust_pins=True)
+    _note_read(name, entry.sha)
+    key = (name, build, str(tbl.path), entry.sha)
+    hit = _DERIVED.get(key)
+    if hit is None:
+        hit = _DERIVED[key] = (None, build(entry.frame.copy(deep=False)))
+    return hit[1]
 
 
 # --------------------------------------------------------------------------- catalogue, check, build

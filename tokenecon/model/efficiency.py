@@ -77,6 +77,14 @@ def _table() -> pd.DataFrame | None:
         return None
 
 
+def _factor_rows(t: pd.DataFrame) -> dict[tuple[str, str], dict[str, float]]:
+    """(regime, hardware) -> the stored factors of its first row."""
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    for _, r in t.iterrows():
+        out.setdefault((str(r["regime"]), str(r["hardware"])), {k: float(r[k]) for k in FIELDS})
+    return out
+
+
 def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
     """The stored calibrated factors for ``hardware`` (serving: via :data:`SERVING_FIT_FOR`).
 
@@ -88,15 +96,14 @@ def calibrated(hardware: str, regime: str = "serving") -> Efficiency:
     if regime not in ("serving", "probe"):
         raise ValueError(f"regime: {regime!r} is not one of ['serving', 'probe']")
     key = hardware_name(hardware)
-    t = _table()
-    if t is None:
+    try:
+        rows = data.derived("energy_calibration", _factor_rows)
+    except FileNotFoundError:
         return PRIOR_EFFICIENCY
     src = SERVING_FIT_FOR.get(key, "H100") if regime == "serving" else "H200"
-    sel = t[(t["regime"] == regime) & (t["hardware"] == src)]
-    if sel.empty:
+    if (regime, src) not in rows:
         raise ValueError(f"energy_calibration has no {regime!r} row for {src!r}")
-    r = sel.iloc[0]
-    factors = {k: float(r[k]) for k in FIELDS}
+    factors = dict(rows[(regime, src)])
     if src != key:
         # A chip borrowing another's fit keeps its utilisations, but the power drawn above idle while
         # serving is a share of the board's power budget: scale it by TDP. Unscaled, the H100's 313 W

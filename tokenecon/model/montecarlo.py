@@ -120,6 +120,15 @@ class Distribution:
         return Distribution(self.name, float(value), float(value), float(value), "fixed", self.unit)
 
 
+def _rows_by_name_and_scope(table: pd.DataFrame) -> dict:
+    """(name, scope) -> (low, central, high, distribution, unit) of the first such row of ``table``."""
+    rows = {}
+    cols = [table[c].tolist() for c in ("name", "scope", "low", "central", "high", "distribution", "unit")]
+    for name, scope, *rest in zip(*cols):
+        rows.setdefault((name, scope), tuple(rest))
+    return rows
+
+
 def distributions(hardware: str | None, region: str, table: pd.DataFrame | None = None,
                   gpu_price: tuple[float, float, float] | None = None) -> dict[str, Distribution]:
     """The distribution of every input for a hardware and region, from ``uncertain_inputs``.
@@ -132,21 +141,17 @@ def distributions(hardware: str | None, region: str, table: pd.DataFrame | None 
     if table is None:
         from tokenecon import data
 
-        table = data.load("uncertain_inputs")
+        by_scope = data.derived("uncertain_inputs", _rows_by_name_and_scope)
+    else:
+        by_scope = _rows_by_name_and_scope(table)
     scopes_region = [region.upper(), region.upper().split("-")[0], "all"]
     out: dict[str, Distribution] = {}
     for name in INPUT_NAMES:
-        rows = table[table["name"] == name]
-        pick = None
-        for sc in scopes_region:
-            hit = rows[rows["scope"] == sc]
-            if not hit.empty:
-                pick = hit.iloc[0]
-                break
+        pick = next((by_scope[(name, sc)] for sc in scopes_region if (name, sc) in by_scope), None)
         if pick is None:
             raise ValueError(f"uncertain_inputs: input {name!r} has no row for scope {scopes_region}")
-        out[name] = Distribution(name, float(pick["low"]), float(pick["central"]), float(pick["high"]),
-                                 str(pick["distribution"]), str(pick["unit"]))
+        low, central, high, kind, unit = pick
+        out[name] = Distribution(name, float(low), float(central), float(high), str(kind), str(unit))
     if gpu_price is None and hardware is not None:
         from tokenecon.data import lookup as hwmod
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from tokenecon.data.lookup import model_base
 from tokenecon.units import PRICE_PHASES, check_number
@@ -118,15 +119,24 @@ def region_code(country: str) -> str:
     return code
 
 
+def _industrial_by_region(prices: pd.DataFrame) -> dict[str, dict[int, float]]:
+    """region -> {year: industrial USD/kWh} (first row of a year wins), rows without a price left out."""
+    out: dict[str, dict[int, float]] = {}
+    p = prices.dropna(subset=["industrial_usd_per_kwh"])
+    for region, year, v in zip(p["region"], p["year"], p["industrial_usd_per_kwh"]):
+        out.setdefault(str(region), {}).setdefault(int(year), float(v))
+    return out
+
+
 def electricity_price(country: str, year: int = PRICE_YEAR) -> float:
     """Industrial electricity price (USD/kWh) for a region: ``year`` if present, else its latest year."""
+    from tokenecon import data
+
     code = region_code(country)
-    rows = _prices()[_prices()["region"] == code].dropna(subset=["industrial_usd_per_kwh"])
-    if rows.empty:
+    years = data.derived("electricity_prices", _industrial_by_region).get(code)
+    if not years:
         raise ValueError(f"country: {code!r} has no industrial electricity price in electricity_prices")
-    hit = rows[rows["year"] == year]
-    row = hit.iloc[0] if not hit.empty else rows.sort_values("year").iloc[-1]
-    return float(row["industrial_usd_per_kwh"])
+    return years[year] if year in years else years[max(years)]
 
 
 def _models():
@@ -155,16 +165,24 @@ def model_for_slug(slug: str) -> str | None:
     precision its weights are served in is unknown (``serving_precision`` empty, e.g. ``kimi-k2.6``): the
     package does not guess bytes per weight, so callers count such a model as not covered.
     """
+    from tokenecon import data
+
     s = str(slug).strip().lower().split(":")[0]
-    candidates = [s, model_base(s)]
-    m = _models()
-    slugs = m["openrouter_slug"].fillna("").str.lower().str.split("|")
-    for c in candidates:
-        hit = m[slugs.map(lambda options: c in options)]
-        if not hit.empty:
-            row = hit.iloc[0]
-            return str(row["model"]) if _modellable(row) else None
+    by_slug = data.derived("models", _models_by_slug)
+    for c in (s, model_base(s)):
+        if c in by_slug:
+            return by_slug[c]
     return None
+
+
+def _models_by_slug(m: pd.DataFrame) -> dict[str, str | None]:
+    """OpenRouter slug (lower case) -> the ``models`` key, or None for a model the energy model cannot serve;
+    the first row naming a slug wins."""
+    out: dict[str, str | None] = {}
+    for _, row in m.iterrows():
+        for option in str(row["openrouter_slug"] if pd.notna(row["openrouter_slug"]) else "").lower().split("|"):
+            out.setdefault(option, str(row["model"]) if _modellable(row) else None)
+    return out
 
 
 def list_price_usd_per_mtok(model: str, phase: str) -> float | None:
