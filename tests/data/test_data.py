@@ -356,3 +356,21 @@ def test_cli_build_with_missing_raw_mirror_says_where(tmp_path):
         capture_output=True, text=True, cwd=paths.PROJ_ROOT,
     )
     assert out.returncode == 2 and "raw-source mirror not found" in out.stderr and "TOKENECON_RAW" in out.stderr
+
+
+def test_derived_lookup_is_built_once_per_table_version_and_follows_overrides():
+    calls = []
+
+    def regions(df):
+        calls.append(len(df))
+        return sorted(set(df["region"]))
+
+    base = data.load("electricity_prices")
+    first = data.derived("electricity_prices", regions)
+    assert first == sorted(set(base["region"])) and data.derived("electricity_prices", regions) is first
+    assert calls == [len(base)]  # the second call is served from the cache
+    small = base[base["region"] == base["region"].iloc[0]]
+    with data.override({"electricity_prices": small}):
+        assert data.derived("electricity_prices", regions) == [base["region"].iloc[0]]
+    assert data.derived("electricity_prices", regions) is first  # back to the file's version
+    assert calls == [len(base), len(small)]
