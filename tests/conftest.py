@@ -63,13 +63,14 @@ def run_report(reports_dir, request):
 
 
 def _no_stray_values(executed: Path) -> None:
-    """A cell ending in a bare expression echoes its repr (``np.float64(...)``, ``False``) into the report."""
+    """A cell ending in a bare expression echoes its value into the report: a repr (``np.float64(...)``,
+    ``False``), a DataFrame shown a second time with its index, or a figure drawn twice."""
     nb = json.loads(executed.read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"], start=1):
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "execute_result" and set(out.get("data", {})) == {"text/plain"}:
-                text = "".join(out["data"]["text/plain"])[:80]
-                pytest.fail(f"{executed.name}: cell {i} prints a stray value into the report: {text!r}")
+            if out.get("output_type") == "execute_result":
+                text = "".join(out.get("data", {}).get("text/plain", ""))[:80]
+                pytest.fail(f"{executed.name}: cell {i} echoes its last value into the report: {text!r}")
 
 
 def _uses_default_build(item) -> bool:

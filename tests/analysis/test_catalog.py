@@ -27,7 +27,7 @@ def test_dated_tables_and_coverage_table():
     d = catalog.dated_tables(_cov())
     assert d["table"].tolist() == ["a", "c"]  # newest start first, undated left out
     t = catalog.coverage_table(_cov())
-    assert t["date_from"].tolist() == ["2020-01-01", "-", "2018-05-01"]
+    assert t["from"].tolist() == ["2020-01-01", "-", "2018-05-01"]
 
 
 def test_table_doc_renders_every_part():

@@ -78,7 +78,7 @@ def _csv(href: str) -> pd.DataFrame:
 
 
 def test_show_table_never_prints_an_exponent_and_offers_the_data(monkeypatch):
-    df = pd.DataFrame({"model": ["a", "b"], "energy_j_per_token": [2050.0, 14800.0], "tokens": [8.74e12, 1.5e-7]})
+    df = pd.DataFrame({"model": ["a", "b"], "J per token": [2050.0, 14800.0], "tokens": [8.74e12, 1.5e-7]})
     html = _shown(monkeypatch, reporting.show_table, df, caption="Energy per token", uuid="e",
                   floatfmt="{:,.3g}")  # the old default format, which printed 2.05e+03
     p = _Links()
@@ -88,8 +88,8 @@ def test_show_table_never_prints_an_exponent_and_offers_the_data(monkeypatch):
     (link,) = p.links
     assert link["download"] == "energy-per-token.csv" and link["data-of"] == "table"
     back = _csv(link["href"])
-    assert list(back.columns) == ["model", "energy_j_per_token", "tokens"] == __import__("json").loads(link["data-columns"])
-    assert back["energy_j_per_token"].tolist() == [2050.0, 14800.0]  # the data unrounded
+    assert list(back.columns) == ["model", "J per token", "tokens"] == __import__("json").loads(link["data-columns"])
+    assert back["J per token"].tolist() == [2050.0, 14800.0]  # the data unrounded
     assert back["tokens"].tolist() == [8.74e12, 1.5e-7]
 
 

@@ -23,9 +23,11 @@ def dated_tables(cov: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
-    """The coverage frame for display: dates as YYYY-MM-DD, "-" where a table has no date column."""
+    """The coverage frame for display: dates as YYYY-MM-DD under "from" and "to", "-" where a table has no
+    date column."""
     return cov.assign(date_from=cov["date_from"].dt.strftime("%Y-%m-%d").fillna("-"),
-                      date_to=cov["date_to"].dt.strftime("%Y-%m-%d").fillna("-"))
+                      date_to=cov["date_to"].dt.strftime("%Y-%m-%d").fillna("-")).rename(
+        columns={"date_from": "from", "date_to": "to"})
 
 
 def source_line(s: dict) -> str:

@@ -35,7 +35,7 @@ SCENARIOS: dict[str, str] = {
         "serving on H100 SXM at a per-user speed of 21 output tokens per second (DeepSeek's disclosed 20-22; drawn "
         "between 15 and 30 in the Monte Carlo), the largest batch that meets it and fits in memory, 2,048-token "
         "context, the model's released precision, on the fewest GPUs that hold the weights; utilisation (central "
-        "0.8) and PUE (central 1.3) drawn from uncertain_inputs"
+        "0.8) and PUE (central 1.3) drawn from the uncertain-inputs table"
     ),
     "small-batch": (
         "low-traffic serving on H100 SXM: 8 concurrent sequences per GPU (fewer if memory is short), "
@@ -548,20 +548,21 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
     rows = [
         ("Decode throughput per 8-GPU node", "output tokens/s", deepseek_anchor("deepseek_decode_node_tput"), *q(node_decode),
          "disclosed average per H800 node; model: reference decode point (per-user speed drawn) x 8 GPUs"),
-        ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s", 73_700.0, *q(node_prefill),
-         "disclosed; model: 43.7% prefill + 56.3% cached-input tokens"),
+        ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s",
+         deepseek_anchor("deepseek_prefill_node_tput"), *q(node_prefill),
+         f"disclosed; model: {1 - D.cache_hit_share:.1%} prefill + {D.cache_hit_share:.1%} cached-input tokens"),
         ("GPU-hours for the day's tokens, GPUs fully busy", "GPU-hours", D.gpu_hours_per_day, *q(busy_gpu_h),
-         "disclosed: 226.75 nodes x 8 x 24 h (average fleet, not busy time)"),
+         f"disclosed: {D.gpus / 8:g} nodes x 8 x 24 h (average fleet, not busy time)"),
         ("GPU-hours for the day's tokens at the drawn utilisation", "GPU-hours", D.gpu_hours_per_day, *q(gpu_h),
-         "model utilisation drawn from uncertain_inputs (central 0.8)"),
-        ("Cost per M output tokens, all cost on output, $2/GPU-hour rental", "USD per million tokens",
+         f"model utilisation drawn from the uncertain-inputs table (central {cases['output'].dists['utilisation'].central:g})"),
+        (f"Cost per M output tokens, all cost on output, ${D.usd_per_gpu_hour:g}/GPU-hour rental", "USD per million tokens",
          D.usd_per_mtok_output_all_cost, *q(gpu_h * D.usd_per_gpu_hour / out_m),
-         "disclosed: $87,072 / 168,000 M; model: its GPU-hours x $2"),
+         f"disclosed: ${D.cost_usd_per_day:,.0f} / {out_m:,.0f} M; model: its GPU-hours x ${D.usd_per_gpu_hour:g}"),
         ("Cost per M output tokens, all cost on output, owner's cost", "USD per million tokens",
          D.usd_per_mtok_output_all_cost, *q(owner_usd / out_m),
          "model: capex + facility + opex + electricity in the country; disclosed column repeats the rental basis"),
         ("Owner's cost per GPU-hour", "USD per GPU-hour", D.usd_per_gpu_hour, *q(res["output"].samples["usd_per_gpu_hour"]),
-         "disclosed: DeepSeek's $2 rental assumption"),
+         f"disclosed: DeepSeek's ${D.usd_per_gpu_hour:g} rental assumption"),
         ("Facility energy per M output tokens, all energy on output", "kWh per million tokens", disclosed_kwh,
          *q(kwh / out_m),
          f"disclosed side derived: {DEEPSEEK_NODE_KW_ASSUMED} kW nameplate per node x PUE {DEEPSEEK_PUE_ASSUMED} (no power data disclosed)"),
@@ -570,7 +571,7 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
          f"disclosed side derived: energy above x {country} industrial price"),
         ("Electricity share of the day's cost", "share",
          disclosed_kwh * electricity_price(country) / D.usd_per_mtok_output_all_cost, *q(elec / owner_usd),
-         "disclosed side derived: electricity above / $2-per-GPU-hour rental cost"),
+         f"disclosed side derived: electricity above / ${D.usd_per_gpu_hour:g}-per-GPU-hour rental cost"),
     ]
     return pd.DataFrame(rows, columns=["quantity", "unit", "disclosed", "model_low", "model_median", "model_high", "basis"])
 

@@ -163,6 +163,11 @@ LOCATION_WORDS = {"china_declared": "in China (declared)", "china_likely": "like
                   "outside": "outside China", "unknown": "location unknown"}
 
 
+#: Token phases (price and energy names) in words.
+PHASE_WORDS = {"output": "output", "decode": "output", "input": "input", "prefill": "input",
+               "cached_input": "cached input", "cached": "cached input"}
+
+
 def bloc_name(code: str, *, capital: bool = False) -> str:
     """``"china" -> "China"``, ``"us" -> "the US"`` (``capital=True``: "The US", for a sentence start)."""
     key = str(code).strip().lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 
 RECORDS_ENV = "TOKENECON_RECORDS"
 
@@ -119,16 +120,38 @@ def _cell_formatter(floatfmt: str | None):
     return f
 
 
+#: A code name: lower-case words joined by underscores (a column, table or category code such as ``prev_rank``).
+_CODE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def code_names(df, *, cells: bool = True) -> list[str]:
+    """Column headings (and, with ``cells``, text cells) of ``df`` that are code names rather than words."""
+    found = [str(c) for c in df.columns if _CODE_NAME.match(str(c))]
+    if cells:
+        for c in df.select_dtypes(include=["object", "string"]).columns:
+            found += sorted({v for v in df[c].dropna().astype(str) if _CODE_NAME.match(v)})
+    return list(dict.fromkeys(found))
+
+
 def show_table(df, *, caption: str | None = None, uuid: str = "t", floatfmt: str | None = None,
-               data=True, filename: str | None = None) -> None:
+               data=True, filename: str | None = None, code_cells: bool = False) -> None:
     """Display a DataFrame as HTML with a fixed element id (pandas Styler ids are random otherwise).
 
     Numbers use :func:`tokenecon.report.fmt.cell` (thousands separators, 3 significant figures, never
     scientific notation) unless ``floatfmt`` is given (a format that would print an exponent falls back
     to the same rule). The table sits in a box that scrolls sideways on a narrow screen, and a
     "Download the data (CSV)" link carries ``data`` (default: ``df`` itself, unformatted; ``False``:
-    no link) in the page. ``filename`` names the CSV (default: the caption, else ``uuid``)."""
+    no link) in the page. ``filename`` names the CSV (default: the caption, else ``uuid``).
+
+    A heading or text cell that is a code name (``prev_rank``, ``china_likely``) is refused with a ValueError
+    naming it: readers get words. ``code_cells=True`` allows code names in cells where the code is the subject
+    (a list of table files); headings are always checked."""
     from IPython.display import HTML, display
+
+    codes = code_names(df, cells=not code_cells)
+    if codes:
+        raise ValueError(f"table {caption or uuid!r}: {', '.join(codes[:6])} {'is a code name' if len(codes) == 1 else 'are code names'}"
+                         "; give headings and categories in words")
 
     cols = df.select_dtypes("number").columns
     sty = df.style.set_uuid(uuid).format(_cell_formatter(floatfmt), subset=cols)

@@ -266,26 +266,42 @@ CHIP_COLUMNS = {"hardware": "Chip", "energy_constants": "Energy constants", "ser
                 "probe_factors": "Probe-regime factors", "measurements": "Checked against"}
 
 
-def stack_table(stack: pd.DataFrame) -> pd.DataFrame:
+def stack_table(stack: pd.DataFrame) -> None:
     """The cost stack with its list price and implied gross margin, in words."""
     reporting.show_table(stack.rename(columns=STACK_COLUMNS)[list(STACK_COLUMNS.values())],
                          caption="Cost stack per million tokens (medians; 90% intervals on total and share)", uuid="stack",
                          data=stack)
-    return stack
 
 
-def outside_table(cmp_: pd.DataFrame) -> pd.DataFrame:
+#: The boundaries of the outside figures (``energy_outside_figures``) in words.
+BOUNDARY_WORDS = {"gpu_board": "GPU board", "it": "IT (whole node)", "facility": "facility (IT x PUE)",
+                  "provisioned": "provisioned power"}
+
+
+def outside_table(cmp_: pd.DataFrame) -> None:
     """Outside energy figures beside the package's estimate."""
-    reporting.show_table(cmp_.rename(columns=OUTSIDE_COLUMNS)[list(OUTSIDE_COLUMNS.values())],
+    t = cmp_.assign(boundary=cmp_["boundary"].map(lambda b: BOUNDARY_WORDS.get(b, b)))
+    reporting.show_table(t.rename(columns=OUTSIDE_COLUMNS)[list(OUTSIDE_COLUMNS.values())],
                          caption="Outside energy figures and the package's estimate", uuid="outside", data=cmp_)
-    return cmp_
 
 
-def chip_constants_table(t: pd.DataFrame) -> pd.DataFrame:
+DEEPSEEK_COLUMNS = {"quantity": "quantity", "unit": "unit", "disclosed": "disclosed", "model_low": "model, low (5%)",
+                    "model_median": "model, median", "model_high": "model, high (95%)",
+                    "model / disclosed": "model / disclosed", "basis": "basis"}
+
+
+def deepseek_table(ds: pd.DataFrame) -> None:
+    """DeepSeek's disclosed day beside the model's median and 90% interval, with their ratio."""
+    t = ds.assign(**{"model / disclosed": ds["model_median"] / ds["disclosed"]})
+    reporting.show_table(t.rename(columns=DEEPSEEK_COLUMNS)[list(DEEPSEEK_COLUMNS.values())],
+                         caption="DeepSeek day-6 disclosure against the model (model: median and 90% interval)",
+                         uuid="deepseek", data=ds)
+
+
+def chip_constants_table(t: pd.DataFrame) -> None:
     """How each chip's constants were obtained and checked."""
     reporting.show_table(t.rename(columns=CHIP_COLUMNS), caption="How each chip's constants were obtained and checked",
                          uuid="chips", data=t)
-    return t
 
 
 # --------------------------------------------------------------------------- records

@@ -184,7 +184,11 @@ def article_tables(chk: ts.ArticleCheck) -> None:
     aw = chk.week
     reporting.show_table(chk.table, caption=f"Week {aw.week_start:%Y-%m-%d} to {aw.week_end:%Y-%m-%d}: the article's figures against "
                          "OpenRouter's weekly top-10 table", uuid="article")
-    reporting.show_table(aw.table.assign(total_tokens=aw.table["total_tokens"] / 1e12).rename(columns={"total_tokens": "tokens (trillions)"}),
+    week = aw.table.assign(total_tokens=aw.table["total_tokens"] / 1e12)
+    if "bloc" in week:
+        week["bloc"] = week["bloc"].map(lambda b: plotting.BLOC_NAMES.get(b, b))
+    reporting.show_table(week.drop(columns=[c for c in ("model_slug",) if c in week and "model_name" in week]).rename(
+                             columns={"total_tokens": "tokens (trillions)", "model_name": "model"}),
                          caption="The week's top 10 with lab and bloc", uuid="week")
 
 
@@ -206,7 +210,12 @@ def precision_table(pt: pd.DataFrame, scenario: str) -> None:
 
 def place_table(place, day: pd.Timestamp) -> None:
     """Providers by location class."""
-    reporting.show_table(place.by_class.assign(tokens=place.by_class["tokens"] / 1e12).rename(columns={"tokens": "tokens (trillions, 24 h)"}),
+    t = place.by_class.assign(tokens=place.by_class["tokens"] / 1e12)
+    if "location_class" in t:
+        t["location_class"] = t["location_class"].map(glossary.location_name)
+    reporting.show_table(t.rename(columns={"tokens": "tokens (trillions, 24 h)", "location_class": "where they compute",
+                                           "platform_share": "share of the platform's tokens",
+                                           "providers": "providers"}),
                          caption=f"Inference providers by where they compute, 24 h to {day:%Y-%m-%d} (headquarters and datacentre "
                                  "countries published by OpenRouter)", uuid="place", floatfmt="{:.3f}")
 
@@ -224,7 +233,9 @@ def readings_table(place, day: pd.Timestamp) -> None:
 def rank_table(rp: ts.RankPanel, top_n: int) -> None:
     """The last week's top N with the change from the week before."""
     t = rp.last_week.assign(model=rp.last_week["model_slug"].map(glossary.model_name))
-    reporting.show_table(t[["rank", "model", "prev_rank", "rank_change", "entered"]], caption=f"Top {top_n}, week of {rp.ranks['week_start'].max():%Y-%m-%d}: rank and change from "
+    t = t[["rank", "model", "prev_rank", "rank_change", "entered"]].rename(
+        columns={"prev_rank": "rank the week before", "rank_change": "change", "entered": "new in the top"})
+    reporting.show_table(t, caption=f"Top {top_n}, week of {rp.ranks['week_start'].max():%Y-%m-%d}: rank and change from "
                          "the previous week (positive = up)", uuid="ranks", floatfmt="{:.0f}")
 
 
@@ -239,8 +250,9 @@ def basis_table(ec, scenario: str) -> None:
     reporting.show_table(b.rename(
         columns={"provider_slug": "provider", "location_class": "where it computes", "energy_basis": "energy basis",
                  "china_tokens": "tokens in China (billions, 24 h)", "kwh_per_mtok": "kWh per million tokens (central)"}),
-        caption=f"Energy basis per provider computing in China (serving scenario “{scenario}”; phase mix "
-                f"{', '.join(f'{k} {v:.1%}' for k, v in ec.split.items())})", uuid="basis", floatfmt="{:.3g}")
+        caption=f"Energy basis per provider computing in China (serving scenario “{scenario}”; token mix: "
+                f"{', '.join(f'{v:.1%} {glossary.PHASE_WORDS.get(k, k)}' for k, v in ec.split.items())})", uuid="basis",
+        floatfmt="{:.3g}")
 
 
 # --------------------------------------------------------------------------- phrases for the prose
