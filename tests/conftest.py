@@ -91,6 +91,7 @@ def _uses_default_build(item) -> bool:
     return bool(re.search(r"run_report\((\"[a-z_]+\"|name)\)", src))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     # Tests that read the raw mirror skip when it is absent (it is present in CI). Tests of the reports at their
     # defaults share one session build, so under pytest-xdist (`make test` runs two workers) they go to one worker.
@@ -99,3 +100,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("reports"))
         if "needs_raw" in item.keywords and not HAVE_RAW:
             item.add_marker(pytest.mark.skip(reason=f"raw mirror not found at {paths.raw_dir()}"))
+
+
+def _check_groups_took(config, items) -> None:
+    """Under ``--dist loadgroup`` pytest-xdist puts a test's group into its id (``...@reports``); with a pytest
+    whose ids it cannot change (pytest 9 with pytest-xdist 3.8) the groups are silently ignored and every worker
+    builds every report. Refuse that instead of running twice as long."""
+    if getattr(config.option, "loadgroup", False):
+        lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist did not group {len(lost)} tests (e.g. {lost[0]}): this pytest "
+                                    "version and pytest-xdist disagree on test ids; install the versions in constraints.txt")
+
+
+class _GroupCheck:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        _check_groups_took(config, items)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_GroupCheck(), "tokenecon-group-check")
