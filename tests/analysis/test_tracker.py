@@ -1,5 +1,6 @@
 """The tracker's weekly series, checked against shares computed directly from the daily table, and its report on a
-fetched extension (slow: a temp copy of the project, a local rankings-daily server, the notebook run twice)."""
+fetched extension (slow: a temp copy of the project cut on 7 August, a local rankings-daily server, the notebook
+run on the extended copy)."""
 
 from __future__ import annotations
 
@@ -161,9 +162,10 @@ def test_tracker_report_follows_a_fetched_extension(tmp_path, daily, labs):
     out.mkdir()
     env = {fetch.SNAPSHOTS_ENV: str(tmp_path / "snapshots")}
 
-    before = _run_copy(proj, out, env)
-    assert before["newest_complete_week"]["value"] == "2026-07-27"
-    assert before["tracker_data_last_day"]["value"] == "2026-08-07" and before["tracker_fetched_at"]["value"] == ""
+    # Before the fetch the copy's table stops on 7 August, whose newest complete week is 27 July
+    # (test_newest_complete_week_follows_the_data); the report is run once, on the extended copy.
+    held = pd.read_csv(proj / "data" / f"{fetch.TABLE}.csv", usecols=["date"])["date"]
+    assert held.max() == "2026-08-07"
 
     srv = _load_server()
     server = srv.Recorded(srv.load_fixture())
@@ -185,4 +187,6 @@ def test_tracker_report_follows_a_fetched_extension(tmp_path, daily, labs):
     lo, hi, _, _ = _week_share_by_hand(daily, labs, pd.Timestamp("2026-08-10"))
     assert after["tracker_china_share_low"]["value"] == pytest.approx(lo, rel=1e-9)
     assert after["tracker_china_share_high"]["value"] == pytest.approx(hi, rel=1e-9)
-    assert "10–16 August 2026" in after["takeaway"]["value"] and "27 July" in before["takeaway"]["value"]
+    assert "10–16 August 2026" in after["takeaway"]["value"]
+    extended = pd.read_csv(proj / "data" / f"{fetch.TABLE}.csv", usecols=["date", "retrieved_at"])
+    assert extended["date"].max() == "2026-08-21" and (extended["retrieved_at"].fillna("") != "").sum() > 0

@@ -146,10 +146,11 @@ def test_unchanged_inputs_are_skipped_and_changes_rebuild(toy_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_catalogue_report_end_to_end_is_self_contained_and_reproducible(tmp_path):
+def test_catalogue_report_end_to_end_is_self_contained_and_reproducible(tmp_path, default_reports):
+    """Built on its own, the catalogue is byte-identical to the session's build of every report (a second build,
+    in another folder, alongside other notebooks)."""
     a = report.run(["data_catalog"], out_dir=tmp_path / "a", jobs=1, force=True, log=lambda *_: None)[0]
-    b = report.run(["data_catalog"], out_dir=tmp_path / "b", jobs=1, force=True, log=lambda *_: None)[0]
-    assert a.status == b.status == "ok", (a.error, b.error)
+    assert a.status == "ok", a.error
     html = a.html.read_text(encoding="utf-8")
     for heading in ("Data catalogue", "Coverage", "Tables, one by one", "About this report"):
         assert f">{heading}<" in html or f">{heading}<a" in html, heading
@@ -159,8 +160,7 @@ def test_catalogue_report_end_to_end_is_self_contained_and_reproducible(tmp_path
     side = json.loads((tmp_path / "a" / "data_catalog.json").read_text())
     for name, sha in side["tables"].items():  # every table read is listed with its checksum
         assert sha[:12] in html and f"data/{name}.csv" in html
-    assert a.html.read_bytes() == b.html.read_bytes(), "two builds from the same inputs differ"
-    assert (tmp_path / "a" / "index.html").read_bytes() == (tmp_path / "b" / "index.html").read_bytes()
+    assert a.html.read_bytes() == (default_reports / "data_catalog.html").read_bytes(), "two builds from the same inputs differ"
 
 
 def test_the_runner_can_be_called_from_inside_a_running_event_loop():
