@@ -363,6 +363,7 @@ def toy_builds(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("toy-builds")  # one worker: both signals share the module's toy builds
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_build_cleanly_and_the_next_build_resumes(sig, toy_builds, tmp_path):
     toy_dir, script, alpha_only, ref = toy_builds

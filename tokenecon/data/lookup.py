@@ -35,34 +35,56 @@ def known_models() -> list[str]:
     return list(_models()["model"])
 
 
+def _hardware_index(hw: pd.DataFrame) -> tuple[dict[str, str], dict[str, pd.Series]]:
+    """(normalised key or chip name -> key, key -> row), the first row of a name winning."""
+    names: dict[str, str] = {}
+    for key, chip in zip(hw["hardware"], hw["chip_name"]):
+        names.setdefault(_norm(key), key)
+        names.setdefault(_norm(chip), key)
+    rows = {}
+    for i, key in enumerate(hw["hardware"]):
+        rows.setdefault(key, hw.iloc[i])
+    return names, rows
+
+
+def _model_index(m: pd.DataFrame) -> tuple[dict[str, str], dict[str, pd.Series]]:
+    """(lower-case key or display name -> key, key -> row), the first row of a name winning."""
+    names: dict[str, str] = {}
+    for key, disp in zip(m["model"], m["display_name"]):
+        names.setdefault(str(key), key)
+        names.setdefault(str(disp).lower(), key)
+    rows = {}
+    for i, key in enumerate(m["model"]):
+        rows.setdefault(key, m.iloc[i])
+    return names, rows
+
+
 def hardware_name(name: str) -> str:
     """The ``hardware`` key for ``name`` (matches the key or the chip name, ignoring case, spaces, dashes)."""
-    hw = _hardware()
-    want = _norm(name)
-    for key, chip in zip(hw["hardware"], hw["chip_name"]):
-        if want in (_norm(key), _norm(chip)):
-            return key
-    raise ValueError(f"hardware: unknown name {name!r}; known: {', '.join(known_hardware())}")
+    names, _ = data.derived("hardware", _hardware_index)
+    key = names.get(_norm(name))
+    if key is None:
+        raise ValueError(f"hardware: unknown name {name!r}; known: {', '.join(known_hardware())}")
+    return key
 
 
 def model_name(name: str) -> str:
     """The ``models`` key for ``name`` (matches the key or the display name, ignoring case)."""
-    m = _models()
-    want = str(name).strip().lower()
-    for key, disp in zip(m["model"], m["display_name"]):
-        if want in (key, str(disp).lower()):
-            return key
-    raise ValueError(f"model: unknown name {name!r}; known: {', '.join(known_models())}")
+    names, _ = data.derived("models", _model_index)
+    key = names.get(str(name).strip().lower())
+    if key is None:
+        raise ValueError(f"model: unknown name {name!r}; known: {', '.join(known_models())}")
+    return key
 
 
 def hardware_row(name: str) -> pd.Series:
-    hw = _hardware()
-    return hw.loc[hw["hardware"] == hardware_name(name)].iloc[0]
+    """The ``hardware`` table's row for ``name`` (shared: do not change it)."""
+    return data.derived("hardware", _hardware_index)[1][hardware_name(name)]
 
 
 def model_row(name: str) -> pd.Series:
-    m = _models()
-    return m.loc[m["model"] == model_name(name)].iloc[0]
+    """The ``models`` table's row for ``name`` (shared: do not change it)."""
+    return data.derived("models", _model_index)[1][model_name(name)]
 
 
 # --------------------------------------------------------------------------- OpenRouter slugs
