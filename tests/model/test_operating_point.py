@@ -76,7 +76,9 @@ def test_bracket_search_finds_the_same_batch_as_an_exhaustive_scan():
                 calls.append(len(np.atleast_1d(b)))
                 return np.asarray(b) <= last
             assert en._largest_meeting(meets, 1, cap) == last, (cap, last)
-    assert max(calls) <= 4096  # never more than one dense bracket at a time
+            for hint in (1, last, last + 3, max(1, last - 5000), cap):  # a hint changes the work, never the answer
+                assert en._largest_meeting(meets, 1, cap, hint=hint) == last, (cap, last, hint)
+    assert max(calls) <= 4097  # never more than one dense bracket (or window) at a time
 
 
 def test_latency_target_refusals_name_the_parameter():

@@ -121,8 +121,8 @@ def documented_precision(model: str, phase: str = "output") -> str | None:
     """The model's documented serving precision (the serving case's, from the ``models`` table); None if unknown."""
     from tokenecon.model import serving
 
-    try:
-        return serving.build_case(model, phase=phase).precision
+    try:  # the same arguments as the reference energy_at(model, phase), so the two share one cached case
+        return serving.build_case(model, phase=phase, scenario="reference", country="CN", precision=None).precision
     except ValueError:
         return None
 

@@ -102,3 +102,57 @@ def model_base(slug: str) -> str:
     """
     s = str(slug).split(":", 1)[0]
     return DATE_SUFFIX.sub("", s)
+
+
+# --------------------------------------------------------------------------- display names
+
+def _by_openrouter_slug() -> dict[str, str]:
+    return data.derived("models", _display_by_slug)
+
+
+def _display_by_slug(models: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for key, disp, slugs in zip(models["model"], models["display_name"], models["openrouter_slug"]):
+        for s in str(slugs if isinstance(slugs, str) else "").split("|"):
+            if s:
+                out[s.lower()] = str(disp)
+        out.setdefault(str(key).lower(), str(disp))
+    return out
+
+
+def _openrouter_names() -> dict[str, str]:
+    try:
+        return data.derived("openrouter_weekly_top10", _names_by_slug)
+    except FileNotFoundError:  # a name falls back to the slug's own words
+        return {}
+
+
+def _names_by_slug(top: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for slug, name in zip(top["model_slug"], top["model_name"]):
+        if isinstance(name, str) and name:
+            out[str(slug).lower()] = name.split(": ", 1)[-1]  # "xAI: Grok Code Fast 1" -> "Grok Code Fast 1"
+    return out
+
+
+def model_display_name(slug: str) -> str:
+    """A model as people name it: the ``models`` table's display name (by key or OpenRouter slug, date
+    suffix ignored), else OpenRouter's own name for it, else the slug's words ("mimo-v2-pro" -> "Mimo V2 Pro")."""
+    s = str(slug).strip().lower()
+    if not s:
+        raise ValueError("model: empty slug")
+    base = model_base(s)
+    for cand in (s, base):
+        hit = _by_openrouter_slug().get(cand)
+        if hit:
+            return hit
+    try:
+        return str(model_row(s.split("/")[-1])["display_name"])
+    except ValueError:
+        pass
+    for cand in (s, base):
+        hit = _openrouter_names().get(cand)
+        if hit:
+            return hit
+    words = base.split("/")[-1].replace("_", "-").split("-")
+    return " ".join(w.upper() if re.fullmatch(r"v\d+(\.\d+)?|\d+b", w) else w[:1].upper() + w[1:] for w in words if w)

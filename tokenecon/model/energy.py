@@ -734,17 +734,24 @@ _SEARCH_POINTS = 64
 _DENSE_WIDTH = 4096
 
 
-def _largest_meeting(meets, lo: int, hi: int) -> int:
+def _largest_meeting(meets, lo: int, hi: int, hint: int | None = None) -> int:
     """Largest integer ``b`` in ``[lo, hi]`` with ``meets(b)``, given ``meets(lo)`` and a predicate that is
     true up to some batch and false beyond (step time never falls as the batch grows).
 
     ``meets`` takes an array of batches and returns one bool each. Each round evaluates up to
     :data:`_SEARCH_POINTS` geometrically spaced batches inside the bracket in one array call; a bracket at most
     :data:`_DENSE_WIDTH` wide is evaluated whole. Same answer as a bisection, in two or three array calls
-    instead of about twenty scalar ones."""
+    instead of about twenty scalar ones. ``hint`` (a batch the answer is probably near, e.g. the answer for a
+    neighbouring speed or a refit of the same fit) makes the first round a dense window around it: one call when
+    the answer lies inside, the same answer either way."""
     end = hi + 1  # exclusive: the first batch known not to meet (or one past the cap)
+    first = hint is not None and lo < hint <= hi
     while end - lo > 1:
-        if end - lo - 1 <= _DENSE_WIDTH:
+        if first:
+            half = _DENSE_WIDTH // 2
+            cand = np.arange(max(lo + 1, int(hint) - half), min(end - 1, int(hint) + half) + 1, dtype=np.int64)
+            first = False
+        elif end - lo - 1 <= _DENSE_WIDTH:
             cand = np.arange(lo + 1, end, dtype=np.int64)
         else:
             cand = np.unique(np.rint(np.geomspace(lo + 1, end - 1, _SEARCH_POINTS)).astype(np.int64))
@@ -759,7 +766,7 @@ def _largest_meeting(meets, lo: int, hi: int) -> int:
 
 def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s: float, context,
                             n_gpus: int, efficiency: Efficiency, data_parallel: int = 1, mtp_acceptance: float = 0.0,
-                            max_batch: int | None = None, **mem) -> OperatingPoint:
+                            max_batch: int | None = None, batch_hint: int | None = None, **mem) -> OperatingPoint:
     """Largest feasible decode batch whose step time gives each sequence ``user_tokens_per_s``.
 
     Step time rises with batch (more KV, more experts touched, more per-sequence time), so the answer is the
@@ -788,7 +795,7 @@ def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_token
         raise EnergyInputError(
             f"user_tokens_per_s: {u:g} is above what a batch of one reaches ({u1:.3g} tokens/s per user for "
             f"{shape.name} on {n_gpus} x {hw.name} at {float(np.max(context)):,.0f} tokens of context)")
-    lo = _largest_meeting(lambda b: user_tokens_per_second(step(b).step_time_s, tok) >= u, 1, cap)
+    lo = _largest_meeting(lambda b: user_tokens_per_second(step(b).step_time_s, tok) >= u, 1, cap, hint=batch_hint)
     res = step(lo)
     return OperatingPoint(lo, u, float(user_tokens_per_second(res.step_time_s, tok)), cap,
                           "memory" if lo == cap else "latency", res)

@@ -332,8 +332,11 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
             grid = (float(u),)
 
         def at(e):
-            ops = [_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx, n_gpus=n,
-                                   efficiency=e, data_parallel=dp, mtp_acceptance=mtp) for g in grid]
+            ops = []
+            for g in grid:  # each search starts near the central point's batch, or the previous speed's
+                ops.append(_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx,
+                                           n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp,
+                                           batch_hint=ops[-1].batch if ops else b))
             return (tuple(float(o.result.tokens_per_s_per_gpu) for o in ops),
                     tuple(float(o.result.power_w_per_gpu) for o in ops))
 
@@ -348,7 +351,8 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
                 # along the central grid (one operating-point search per refit instead of one per grid point)
                 def rel(e):
                     o = _as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=u, context=ctx,
-                                        n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp).result
+                                        n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp,
+                                        batch_hint=b).result
                     return (float(o.tokens_per_s_per_gpu) / float(res.tokens_per_s_per_gpu),
                             float(o.power_w_per_gpu) / float(res.power_w_per_gpu))
 

@@ -199,61 +199,11 @@ def lab_name(author: str) -> str:
     return _labs().get(a) or a.replace("-", " ").title()
 
 
-_DATE_SUFFIX = re.compile(r"-(20\d{6}|\d{4})$")
-
-
-@lru_cache(maxsize=1)
-def _by_openrouter_slug() -> dict[str, str]:
-    from tokenecon import data
-
-    out = {}
-    models = data.load("models")
-    for key, disp, slugs in zip(models["model"], models["display_name"], models["openrouter_slug"]):
-        for s in str(slugs if isinstance(slugs, str) else "").split("|"):
-            if s:
-                out[s.lower()] = str(disp)
-        out.setdefault(str(key).lower(), str(disp))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _openrouter_names() -> dict[str, str]:
-    from tokenecon import data
-
-    try:
-        top = data.load("openrouter_weekly_top10")
-    except Exception:  # noqa: BLE001 - a name falls back to the slug's own words
-        return {}
-    out = {}
-    for slug, name in zip(top["model_slug"], top["model_name"]):
-        if isinstance(name, str) and name:
-            out[str(slug).lower()] = name.split(": ", 1)[-1]  # "xAI: Grok Code Fast 1" -> "Grok Code Fast 1"
-    return out
-
-
 def model_name(slug: str) -> str:
-    """A model as people name it: the ``models`` table's display name (by key or OpenRouter slug, date
-    suffix ignored), else OpenRouter's own name for it, else the slug's words ("mimo-v2-pro" -> "Mimo V2 Pro")."""
-    s = str(slug).strip().lower()
-    if not s:
-        raise ValueError("model_name: empty slug")
-    base = _DATE_SUFFIX.sub("", s)
-    for cand in (s, base):
-        hit = _by_openrouter_slug().get(cand)
-        if hit:
-            return hit
-    from tokenecon.data import lookup
+    """A model as people name it (see :func:`tokenecon.data.lookup.model_display_name`)."""
+    from tokenecon.data.lookup import model_display_name
 
-    try:
-        return str(lookup.model_row(s.split("/")[-1])["display_name"])
-    except ValueError:
-        pass
-    for cand in (s, base):
-        hit = _openrouter_names().get(cand)
-        if hit:
-            return hit
-    words = base.split("/")[-1].replace("_", "-").split("-")
-    return " ".join(w.upper() if re.fullmatch(r"v\d+(\.\d+)?|\d+b", w) else w[:1].upper() + w[1:] for w in words if w)
+    return model_display_name(slug)
 
 
 def human_name(code: str) -> str:
