@@ -29,7 +29,7 @@ def test_roughly_within_tolerance_boundaries():
     assert fc.judge(23.1, est, tolerance=0.15).verdict == "overstated"
     assert fc.judge(8.4, est, tolerance=0.15).verdict == "contradicted"
     v = fc.judge(61, 59.0, precision=0.5)
-    assert v.verdict == "roughly" and "15% tolerance" in v.reason
+    assert v.verdict == "roughly" and "the 15% allowed" in v.reason and v.reason.startswith("The article says 61")
 
 
 def test_overstated_and_contradicted():
@@ -214,6 +214,13 @@ def test_fact_check_report_runs_and_records_every_claim(run_report):
     for v in verdicts:
         if v["verdict"] == "not computed":
             assert "Error" in v["reason"] or "error" in v["reason"]
+    # every reason says what it compares: no two alike, no opening of four words shared by more than two
+    reasons = [v["reason"] for v in verdicts]
+    assert len(set(reasons)) == len(reasons)
+    import collections
+
+    openings = collections.Counter(" ".join(r.split()[:4]) for r in reasons)
+    assert max(openings.values()) <= 2, openings.most_common(3)
     counts = side["records"]["verdict_counts"]["value"]
     assert sum(counts.values()) == len(claims)
     assert side["summary"].startswith("The thesis") and "testable" in side["summary"]  # the thesis first

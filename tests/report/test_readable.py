@@ -12,7 +12,9 @@ import pytest
 
 from tokenecon.report import notebook as reporting
 
-CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # prev_rank, uncertain_inputs
+                  r"|\b[a-z][a-z0-9-]*/[a-z0-9.-]*\d[a-z0-9.-]*\b"  # deepseek/deepseek-v3.2
+                  r"|\b[a-z]{3,}-[a-z]\d[a-z0-9.]*\b")  # minimax-m2.5, deepseek-v3
 SCIENTIFIC = re.compile(r"\b\d(?:\.\d+)?e[+-]?\d+\b", re.I)
 
 
@@ -26,10 +28,10 @@ def visible_text(page: str) -> str:
 
 
 def test_visible_text_ignores_markup_and_keeps_words():
-    page = ('<style>.a_b{}</style><p data-columns=\'["x_y"]\'>Rank <b>change</b> 2.05e+03 prev_rank</p>'
-            '<h2 id="About-this-report">About</h2><td>uncertain_inputs</td>')
+    page = ('<style>.a_b{}</style><p data-columns=\'["x_y"]\'>Rank <b>change</b> 2.05e+03 prev_rank, 20 tokens/s,'
+            ' top-10, minimax-m2.5 and z-ai/glm-5</p><h2 id="About-this-report">About</h2><td>uncertain_inputs</td>')
     text = visible_text(page)
-    assert CODE.findall(text) == ["prev_rank"] and SCIENTIFIC.findall(text) == ["2.05e+03"]
+    assert CODE.findall(text) == ["prev_rank", "minimax-m2.5", "z-ai/glm-5"] and SCIENTIFIC.findall(text) == ["2.05e+03"]
 
 
 def test_a_table_with_code_headings_or_categories_is_refused_by_name():

@@ -311,7 +311,9 @@ def token_revenue_table(table: pd.DataFrame) -> pd.DataFrame:
     facility kWh per million tokens and revenue per kWh with their 90% intervals."""
     cols = ["model", "tokens", "usd_per_mtok", "kwh_per_mtok_low", "kwh_per_mtok", "kwh_per_mtok_high",
             "revenue_usd_per_kwh_low", "revenue_usd_per_kwh", "revenue_usd_per_kwh_high"]
-    return (table[cols].assign(tokens=table["tokens"] / 1e12)
+    from tokenecon.data.lookup import model_display_name
+
+    return (table[cols].assign(tokens=table["tokens"] / 1e12, model=table["model"].map(model_display_name))
             .rename(columns={"model": "model", "tokens": "tokens (trillions, week)",
                              "usd_per_mtok": "blended list price (USD per million tokens)",
                              "kwh_per_mtok_low": "kWh per million tokens, low", "kwh_per_mtok": "kWh per million tokens",

@@ -106,6 +106,10 @@ def model_base(slug: str) -> str:
 
 # --------------------------------------------------------------------------- display names
 
+#: Bloc codes (the ``labs`` table's) in words.
+BLOC_WORDS = {"china": "China", "us": "the US", "europe": "Europe", "other": "other countries",
+              "unknown": "unknown origin"}
+
 def _by_openrouter_slug() -> dict[str, str]:
     return data.derived("models", _display_by_slug)
 

@@ -221,7 +221,9 @@ class Case:
     def describe(self) -> str:
         speed = (f" ({self.user_tokens_per_s:g} tokens/s per user, {self.limited_by}-limited)"
                  if self.user_tokens_per_s else "")
-        return (f"{self.model} {self.phase} tokens on {self.n_gpus} x {self.hardware} ({self.precision}), "
+        from tokenecon.data.lookup import model_display_name
+
+        return (f"{model_display_name(self.model)} {self.phase} tokens on {self.n_gpus} x {self.hardware} ({self.precision}), "
                 f"batch {self.batch}{speed}, context {self.context}, {self.country} electricity "
                 f"${self.electricity_usd_per_kwh:.4f}/kWh")
 

@@ -155,8 +155,7 @@ def glossary_markdown(terms, *, heading: str = "## Glossary") -> str:
 # --------------------------------------------------------------------------- names for slugs and codes
 
 #: Bloc codes in words (the chart palette's names, see :mod:`tokenecon.report.plotting`).
-BLOC_WORDS = {"china": "China", "us": "the US", "europe": "Europe", "other": "other countries",
-              "unknown": "unknown origin"}
+from tokenecon.data.lookup import BLOC_WORDS  # noqa: E402  (one definition, in the data layer)
 #: Where tokens are computed (classes of :data:`tokenecon.analysis.place.LOCATION_CLASSES`), in short words.
 LOCATION_WORDS = {"china_declared": "in China (declared)", "china_likely": "likely in China",
                   "china_partly": "partly in China", "china_possible": "possibly in China",

@@ -120,8 +120,9 @@ def _cell_formatter(floatfmt: str | None):
     return f
 
 
-#: A code name: lower-case words joined by underscores (a column, table or category code such as ``prev_rank``).
-_CODE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+#: A code name: lower-case words joined by underscores (a column, table or category code such as ``prev_rank``),
+#: an OpenRouter slug (``deepseek/deepseek-v3.2``) or a model key (``minimax-m2.5``).
+_CODE_NAME = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z][a-z0-9-]*/[a-z0-9][a-z0-9.:-]*|[a-z]{3,}-[a-z]?\d[a-z0-9.-]*)$")
 
 
 def code_names(df, *, cells: bool = True) -> list[str]:

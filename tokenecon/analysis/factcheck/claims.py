@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tokenecon.data import lookup
+
 from tokenecon.estimate import Estimate
 from tokenecon.analysis.factcheck import engine
 from tokenecon.model import pricing
@@ -100,7 +102,7 @@ def top3_all_china(ctx):
     from tokenecon.analysis import share
 
     wk = _week(ctx)
-    names = ", ".join(f"{n} ({b})" for n, b in wk.top3)
+    names = ", ".join(f"{n} ({lookup.BLOC_WORDS.get(b, b)})" for n, b in wk.top3)
     # every week of the table, to say whether the claim held in any week
     w = share.attach_labs(ctx.table("openrouter_weekly_top10"), ctx.table("labs"), table="openrouter_weekly_top10")
     top3 = w[w["rank"] <= 3].groupby("week_start")["bloc"].apply(lambda s: bool((s == "china").all() and len(s) == 3))
@@ -182,18 +184,22 @@ def chat_tokens_per_conversation(ctx):
                           f"ordinary chats.")
 
 
-def swe_scores(ctx):
+def swe_scores(ctx, about: str = "both"):
     att = ctx.table("model_attributes").set_index("model_base")
     have = att["swebench_bash_only_resolved_pct"].dropna()
     m25 = att.loc["minimax/minimax-m2.5", "swebench_bash_only_resolved_pct"] if "minimax/minimax-m2.5" in att.index else None
     opus = att.loc["anthropic/claude-4.6-opus", "swebench_bash_only_resolved_pct"] if "anthropic/claude-4.6-opus" in att.index else None
     if not _is_missing(m25) and not _is_missing(opus):
         raise NotImplementedError("both scores are now in model_attributes: write the comparison")
-    best = have.idxmax()
-    return Finding(verdict="not checkable", section=S_NOT,
-                   reason=f"The package's SWE-bench table (bash-only leaderboard, 2025-12-10) predates both models and "
-                          f"has no score for either; its best entry is {best} at {have.max():g}%. The article's figures are "
-                          f"vendor-reported SWE-bench Verified scores.")
+    best = lookup.model_display_name(have.idxmax())
+    table = f"the package's SWE-bench table (bash-only leaderboard, 2025-12-10; best entry {best}, {have.max():g}%)"
+    reason = {
+        "m25": f"MiniMax M2.5 is newer than {table}, so its vendor-reported score cannot be set against an "
+               f"independent run.",
+        "opus": f"Claude Opus 4.6 came out after {table}; its vendor-reported score has no independent counterpart.",
+        "both": f"With neither model in {table}, the gap between the two vendor-reported scores cannot be measured.",
+    }[about]
+    return Finding(verdict="not checkable", section=S_NOT, reason=reason)
 
 
 # --------------------------------------------------------------------------- hardware, power, model size
@@ -371,6 +377,7 @@ def btc_migration_destinations(ctx):
     b = c[c["month"] == after].set_index("country")["hashrate_pct"]
     gain = (b.reindex(a.index.union(b.index)).fillna(0) - a.reindex(a.index.union(b.index)).fillna(0)).sort_values(ascending=False)
     gain = gain.drop("Other", errors="ignore")
+    gain.index = gain.index.str.replace(r"\s*\*+$", "", regex=True)  # CBECI's footnote marks
     named = {"Kazakhstan": "Kazakhstan", "Texas": "United States", "Canada": "Canada"}
     missing = [k for k, v in named.items() if v not in gain.index]
     if missing:
@@ -411,8 +418,8 @@ def thesis_electricity_export(ctx):
     return Finding(Estimate(share.low, share.central, share.high, "fraction"), section=S_THESIS, link=L_TOKEN_COST,
                    claimed=MAJORITY, claimed_text=f"electricity is most of a token's cost (read as at least {MAJORITY:.0%})",
                    direction="at_least", precision=0.0,
-                   note=f"{THESIS_READING}this is the electricity share of the cost of a {ctx.model} output token served "
-                        f"in {ctx.country} (scenario '{ctx.scenario}', cost model Monte Carlo, 90% interval).")
+                   note=f"{THESIS_READING}this is the electricity share of the cost of a {lookup.model_display_name(ctx.model)} output "
+                        f"token served in {ctx.country} (scenario '{ctx.scenario}', cost model Monte Carlo, 90% interval).")
 
 
 def token_cost_two_components(ctx):
@@ -433,7 +440,7 @@ def pricing_below_cost(ctx):
     Chinese top-ten models whose list price (that week's) is below their serving cost in China."""
     f = _finding(ctx, "chinese_models_below_cost_share", week=ctx.week_start)
     g = f.extra["table"]
-    margins = ", ".join(f"{r.model} {r.gross_margin:.0%}" for r in g.itertuples())
+    margins = ", ".join(f"{lookup.model_display_name(r.model)} {r.gross_margin:.0%}" for r in g.itertuples())
     return Finding(Estimate(f.value.low, f.value.central, f.value.high, "fraction"), section=S_PRICES,
                    link=L_TOKEN_COST, direction="at_least", claimed=0.5, precision=0.0,
                    claimed_text="most Chinese models are priced below cost (read as: at least half)",
@@ -560,22 +567,22 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "kimi_k25_rank_second": kimi_k25_rank_second,
     "glm5_rank_third": glm5_rank_third,
     "top3_all_china": top3_all_china,
-    "m25_swe_score": swe_scores,
-    "opus46_swe_score": swe_scores,
-    "swe_gap_negligible": swe_scores,
+    "m25_swe_score": lambda ctx: swe_scores(ctx, "m25"),
+    "opus46_swe_score": lambda ctx: swe_scores(ctx, "opus"),
+    "swe_gap_negligible": lambda ctx: swe_scores(ctx, "both"),
     "m25_input_price": m25_input_price,
     "opus46_input_price": opus46_input_price,
     "input_price_ratio": input_price_ratio,
     "bill_cut_order_of_magnitude": bill_cut_order_of_magnitude,
-    "openclaw_github_stars": _outside("The package holds no GitHub data."),
+    "openclaw_github_stars": _outside("Star counts live on GitHub, whose data the package does not collect."),
     "openclaw_spend": _outside("A personal anecdote; no data on individual bills."),
     "chat_tokens_per_conversation": chat_tokens_per_conversation,
-    "words_per_token": _outside("The package holds no tokenizer or text corpus to measure words per token."),
+    "words_per_token": _outside("Words per token depend on the tokenizer and the text; the package has neither to measure them."),
     "token_cost_two_components": token_cost_two_components,
     "h100_price": h100_price,
     "gpu_power_full_load": gpu_power_full_load,
     "dc_electricity_bill_annual": dc_electricity_bill_annual,
-    "request_round_trip": _outside("The package holds no latency measurements."),
+    "request_round_trip": _outside("None of the package's tables records request round-trip times, so the figure cannot be tested."),
     "requests_served_in_china": requests_served_in_china,
     "requests_from_abroad": requests_from_abroad,
     "thesis_electricity_export": thesis_electricity_export,
@@ -591,9 +598,9 @@ CHECKS: dict[str, Callable[[Context], Finding]] = {
     "btc_migration_destinations": btc_migration_destinations,
     "tokens_vs_bitcoin_value": tokens_vs_bitcoin_value,
     "vast_compute_electricity_export": vast_compute_electricity_export,
-    "cable_year": _outside("Historical context outside the package's data."),
-    "sputnik_year": _outside("Historical context outside the package's data."),
-    "apollo_cost": _outside("Historical context outside the package's data."),
+    "cable_year": _outside("The first transatlantic telegraph cable is history the package holds no records of."),
+    "sputnik_year": _outside("Sputnik's launch date is outside the package's tables, which start in 2009 (Bitcoin)."),
+    "apollo_cost": _outside("No table in the package prices the Apollo programme or converts old dollars."),
 }
 
 
@@ -615,9 +622,38 @@ def headline_findings(ctx) -> list:
     ]
 
 
+#: What each figure-judged claim is about, in a few words: the reason says it first, so that no two reasons
+#: read alike.
+SUBJECTS = {
+    "top10_weekly_tokens": "tokens of the week's ten largest models",
+    "china_weekly_tokens": "Chinese models' tokens in that top ten",
+    "china_top10_share": "the Chinese share of the top ten's tokens",
+    "m25_weekly_tokens": "MiniMax M2.5's tokens that week",
+    "m25_input_price": "MiniMax M2.5's input price",
+    "opus46_input_price": "Claude Opus 4.6's input price",
+    "input_price_ratio": "how many times dearer Opus input is",
+    "bill_cut_order_of_magnitude": "the bill after switching from Claude",
+    "token_cost_two_components": "what GPU depreciation and electricity cover",
+    "h100_price": "the price of one H100",
+    "gpu_power_full_load": "an H100 board's power",
+    "dc_electricity_bill_annual": "a 100,000-GPU site's yearly power bill",
+    "requests_served_in_china": "the share of Chinese-model tokens computed in China",
+    "thesis_electricity_export": "electricity's share of a token's cost",
+    "cn_electricity_discount": "how much cheaper China's industrial power is",
+    "m25_active_params": "MiniMax M2.5's active parameters",
+    "m25_total_params": "MiniMax M2.5's total parameters",
+    "cn_ai_competitors": "Chinese labs selling model access",
+    "pricing_below_cost": "Chinese models priced below serving cost",
+    "btc_china_hashrate_share": "China's peak share of Bitcoin mining",
+    "btc_crackdown_year": "the year China's mining stopped",
+    "vast_compute_electricity_export": "electricity exported in tokens each year",
+}
+
+
 def evaluate(claims: pd.DataFrame, ctx, *, checks: dict | None = None, tolerance: float = DEFAULT_TOLERANCE) -> list[Check]:
     """:func:`tokenecon.analysis.factcheck.engine.evaluate` with the article's computations (:data:`CHECKS`)."""
-    return engine.evaluate(claims, ctx, checks=CHECKS if checks is None else checks, tolerance=tolerance)
+    return engine.evaluate(claims, ctx, checks=CHECKS if checks is None else checks, tolerance=tolerance,
+                           subjects=SUBJECTS)
 
 
 def verdict_counts(checks: list[Check]) -> dict[str, int]:

@@ -87,21 +87,31 @@ UNIT_WORDS = {"w": "W", "words_per_token": "words per token", "usd_per_year": "U
               "usd_per_mtok": "USD per M tokens", "usd": "USD", "pct": "%"}
 
 
-def _fmt(x: float, unit: str = "") -> str:
+def _fmt(x: float, unit: str = "", decimals: int | None = None) -> str:
+    """A figure in words with at most 3 significant figures; ``decimals`` (in the unit shown: points for a
+    percentage) rounds it coarser where an interval's width says the last digits mean nothing."""
     unit = UNIT_WORDS.get(unit, unit)
+
+    def num(v: float, fallback: str) -> str:
+        if decimals is None or v == 0:
+            return format(v, fallback)
+        e = math.floor(math.log10(abs(v)))
+        d = max(min(decimals, max(0, 2 - e)), -e)  # at most 3 significant figures, at least 1
+        return f"{v:,.{d}f}"
+
     if unit in ("fraction", "share"):
-        return f"{100 * x:.1f}%"
+        return f"{num(100 * x, '.3g')}%"
     if unit == "year":
         return f"{x:.0f}"
     if unit == "%":
-        return f"{x:.3g}%"
+        return f"{num(x, '.3g')}%"
     ax = abs(x)
     for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
         if ax >= scale:
             s = f"{x / scale:.3g}{word}"
             break
     else:
-        s = f"{x:,.0f}" if ax >= 1000 else f"{x:.3g}"
+        s = f"{x:,.0f}" if ax >= 1000 else num(x, ".3g")
     if unit and unit not in ("fraction", "share", "ratio", "rank"):
         s += f" {unit}"
     elif unit == "ratio":
@@ -109,12 +119,23 @@ def _fmt(x: float, unit: str = "") -> str:
     return s
 
 
+def interval_decimals(est: Estimate, unit: str | None = None) -> int | None:
+    """Decimals that fit an interval: two significant figures of its width (in the unit shown), so that
+    "2.83% (-8.24% to 30.2%)" reads "3% (-8% to 30%)". None for a point."""
+    u = UNIT_WORDS.get(est.unit if unit is None else unit, est.unit if unit is None else unit)
+    width = (est.high - est.low) * (100 if u in ("fraction", "share") else 1)
+    if not width > 0 or not math.isfinite(width):
+        return None
+    return max(0, 1 - math.floor(math.log10(width)))
+
+
 def format_estimate(est: Estimate, unit: str | None = None) -> str:
-    """'8.74 trillion' for a point, '7.1% (4.0% to 11%)' for an interval."""
+    """'8.74 trillion' for a point, '7.1% (4.0% to 11%)' for an interval, its digits fitted to the interval."""
     u = est.unit if unit is None else unit
     if est.low == est.high:
         return _fmt(est.central, u)
-    return f"{_fmt(est.central, u)} ({_fmt(est.low, u)} to {_fmt(est.high, u)})"
+    d = interval_decimals(est, u)
+    return f"{_fmt(est.central, u, d)} ({_fmt(est.low, u, d)} to {_fmt(est.high, u, d)})"
 
 
 def _as_estimate(estimate) -> Estimate:
@@ -131,12 +152,34 @@ def _as_estimate(estimate) -> Estimate:
     return est
 
 
+def _gap_words(x: float, mid: float, scale: str) -> str:
+    """How far the article's figure is from the central estimate, in words: "3% higher", "about 2.5 times"."""
+    if mid == 0 or x == 0 or (x > 0) != (mid > 0):
+        return "a different sign"
+    r = x / mid
+    if r >= 2 or r <= 0.5:
+        times = r if r >= 1 else 1 / r
+        return f"about {times:.2g} times {'higher' if r > 1 else 'lower'}"
+    return f"{abs(r - 1):.0%} {'higher' if r > 1 else 'lower'}"
+
+
 def judge(claimed: float, estimate, *, tolerance: float = DEFAULT_TOLERANCE, direction: str = "equal",
-          precision: float = 0.0, scale: str = "linear", unit: str | None = None) -> Verdict:
+          precision: float = 0.0, scale: str = "linear", unit: str | None = None,
+          subject: str | None = None) -> Verdict:
+    """Verdict on a claimed figure against the package's estimate (see :func:`_judge`); the reason is one
+    sentence that starts with a capital."""
+    v = _judge(claimed, estimate, tolerance=tolerance, direction=direction, precision=precision, scale=scale,
+               unit=unit, subject=subject)
+    return Verdict(v.verdict, v.reason[:1].upper() + v.reason[1:])
+
+
+def _judge(claimed: float, estimate, *, tolerance: float, direction: str, precision: float, scale: str,
+           unit: str | None, subject: str | None) -> Verdict:
     """Verdict on a claimed figure against the package's estimate (see the module docstring for the rules).
 
     ``tolerance``: relative width of "roughly" beyond the interval (0..1). ``precision``: absolute slack for
-    the rounding of the claimed figure (in log10 decades when ``scale="log"``). ``unit`` formats the reason.
+    the rounding of the claimed figure (in log10 decades when ``scale="log"``). ``unit`` formats the reason;
+    ``subject`` names what is compared ("tokens of the week's top ten"), so that each reason says it.
     """
     est = _as_estimate(estimate)
     try:
@@ -155,6 +198,8 @@ def judge(claimed: float, estimate, *, tolerance: float = DEFAULT_TOLERANCE, dir
         raise ValueError(f"scale={scale!r}: expected one of {SCALES}")
     u = est.unit if unit is None else unit
     said, found = _fmt(c, u), format_estimate(est, u)
+    what = f"{subject[0].upper()}{subject[1:]}: " if subject else ""
+    tol = f"{tolerance:.0%}"
 
     if scale == "log":
         if c <= 0 or est.low <= 0:
@@ -168,42 +213,48 @@ def judge(claimed: float, estimate, *, tolerance: float = DEFAULT_TOLERANCE, dir
 
     if direction == "at_least":
         if mid >= x - p:
-            return Verdict("supported", f"The estimate, {found}, reaches the article's floor of {said}.")
+            return Verdict("supported", f"{what}the package finds {found}, at or above the article's {said}.")
         if hi + p >= x:
-            return Verdict("roughly", f"The estimate, {found}, falls short of the article's floor of {said} at its "
-                                      f"central value; only its upper end reaches it.")
+            return Verdict("roughly", f"{what}the package's central figure, {found}, is under the article's {said}; "
+                                      f"only the top of its range reaches it.")
         if hi + p + slack_hi >= x:
-            return Verdict("roughly", f"The estimate, {found}, falls short of the article's floor of {said}, "
-                                      f"but within the {tolerance:.0%} tolerance at its upper end.")
-        return Verdict("overstated", f"The estimate, {found}, stays below the article's floor of {said} "
-                                     f"even at its upper end, beyond the {tolerance:.0%} tolerance.")
+            return Verdict("roughly", f"{what}the package finds {found}; even its top end is short of the article's "
+                                      f"{said}, though by less than {tol}.")
+        return Verdict("overstated", f"{what}the package finds {found}, so \"at least {said}\" does not hold: even the "
+                                     f"top of the range is short by more than {tol}.")
     if direction == "at_most":
         if mid <= x + p:
-            return Verdict("supported", f"The estimate, {found}, stays under the article's ceiling of {said}.")
+            return Verdict("supported", f"{what}the package finds {found}, within the article's limit of {said}.")
         if lo - p <= x:
-            return Verdict("roughly", f"The estimate, {found}, exceeds the article's ceiling of {said} at its "
-                                      f"central value; only its lower end stays under it.")
+            return Verdict("roughly", f"{what}the package's central figure, {found}, is over the article's {said}; "
+                                      f"only the bottom of its range stays under it.")
         if lo - p - slack_lo <= x:
-            return Verdict("roughly", f"The estimate, {found}, exceeds the article's ceiling of {said}, "
-                                      f"but within the {tolerance:.0%} tolerance at its lower end.")
-        return Verdict("contradicted", f"The estimate, {found}, exceeds the article's ceiling of {said} "
-                                       f"even at its lower end, beyond the {tolerance:.0%} tolerance.")
+            return Verdict("roughly", f"{what}the package finds {found}; even its bottom end exceeds the article's "
+                                      f"{said}, though by less than {tol}.")
+        return Verdict("contradicted", f"{what}the package finds {found}, so \"at most {said}\" does not hold: even the "
+                                       f"bottom of the range exceeds it by more than {tol}.")
 
+    gap = _gap_words(c, est.central, scale)
     inside = lo - p <= x <= hi + p
     if scale == "linear" and not inside and mid != 0 and x != 0 and (mid > 0) != (x > 0) \
             and (lo > 0) == (hi > 0):
-        return Verdict("contradicted", f"The article's {said} and the estimate, {found}, point in opposite directions.")
+        return Verdict("contradicted", f"{what}the article's {said} and the package's {found} point in opposite "
+                                       f"directions.")
     if inside:
-        where = "matches" if est.low == est.high else "lies within the interval of"
-        return Verdict("supported", f"The article's {said} {where} the estimate, {found}.")
+        if est.low == est.high:
+            if c == est.central:
+                return Verdict("supported", f"{what}the article's {said} is the data's own figure.")
+            return Verdict("supported", f"{what}the data give {found}; the article's {said} is the same figure, "
+                                        f"rounded.")
+        return Verdict("supported", f"{what}the article's {said} lies inside the package's range, {found}.")
     if lo - p - slack_lo <= x <= hi + p + slack_hi:
-        return Verdict("roughly", f"The article's {said} is off the estimate, {found}, by less than the "
-                                  f"{tolerance:.0%} tolerance.")
+        return Verdict("roughly", f"{what}the article says {said}, the data {found}: {gap}, a gap smaller than the "
+                                  f"{tol} allowed for a rounded figure.")
     if x > hi:
-        return Verdict("overstated", f"The article's {said} is above the estimate, {found}, by more than the "
-                                     f"{tolerance:.0%} tolerance.")
-    return Verdict("contradicted", f"The article's {said} is below the estimate, {found}, by more than the "
-                                   f"{tolerance:.0%} tolerance.")
+        return Verdict("overstated", f"{what}the article's {said} is {gap} than the package's {found}, beyond its "
+                                     f"range and the {tol} allowance.")
+    return Verdict("contradicted", f"{what}the article's {said} is {gap} than the package's {found}, beyond its "
+                                   f"range and the {tol} allowance.")
 
 
 def not_checkable(reason: str) -> Verdict:
@@ -290,7 +341,8 @@ def _is_missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAULT_TOLERANCE) -> Check:
+def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAULT_TOLERANCE,
+                subject: str | None = None) -> Check:
     """Run one claim's computation and turn it into a :class:`Check` (never raises for a failing ``fn``)."""
     cid = row["claim_id"]
     said = claimed_text(row)
@@ -316,7 +368,7 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
             direction = f.direction or ("at_least" if row.get("qualifier") == "over" else "equal")
             precision = f.precision if f.precision is not None else stated_precision(claimed)
             v = judge(claimed, f.estimate, tolerance=tolerance, direction=direction, precision=precision,
-                      scale=f.scale)
+                      scale=f.scale, subject=subject)
         reason = v.reason if not f.note else f"{v.reason} {f.note}"
         return Check(**base, claimed=f.claimed_text or said, estimate=est_text, verdict=v.verdict, reason=reason,
                      link=link, estimate_value=f.estimate, section=f.section)
@@ -326,7 +378,8 @@ def check_claim(row: dict, fn: Callable | None, ctx, *, tolerance: float = DEFAU
                      link=f"{REPORT_HTML}#{S_NOT_COMPUTED}", section=S_NOT_COMPUTED)
 
 
-def evaluate(claims: pd.DataFrame, ctx, *, checks: dict, tolerance: float = DEFAULT_TOLERANCE) -> list[Check]:
+def evaluate(claims: pd.DataFrame, ctx, *, checks: dict, tolerance: float = DEFAULT_TOLERANCE,
+             subjects: dict | None = None) -> list[Check]:
     """One :class:`Check` per row of ``claims`` (article order), using ``checks`` (claim id -> computation;
     :func:`tokenecon.analysis.factcheck.claims.evaluate` passes the article's)."""
     unknown = sorted(set(checks) - set(claims["claim_id"]))
@@ -334,7 +387,8 @@ def evaluate(claims: pd.DataFrame, ctx, *, checks: dict, tolerance: float = DEFA
         raise ValueError(f"checks for claim ids not in article_claims: {unknown}")
     out = []
     for row in claims.to_dict("records"):
-        out.append(check_claim(row, checks.get(row["claim_id"]), ctx, tolerance=tolerance))
+        out.append(check_claim(row, checks.get(row["claim_id"]), ctx, tolerance=tolerance,
+                               subject=(subjects or {}).get(row["claim_id"])))
     return out
 
 

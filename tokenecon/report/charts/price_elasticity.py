@@ -154,7 +154,9 @@ def event_table(s: pe.Study) -> pd.DataFrame:
     ev = el.event_windows(s.panel)
     if not len(ev):
         return ev
-    df = pd.DataFrame({"model": ev["model"], "week of the change": ev["period"].dt.strftime("%Y-%m-%d"),
+    from tokenecon.report.glossary import model_name
+
+    df = pd.DataFrame({"model": ev["model"].map(model_name), "week of the change": ev["period"].dt.strftime("%Y-%m-%d"),
                        "d log price": ev["dlog_p"], "d log share of tokens": ev["dlog_share"],
                        "weeks before": ev["n_pre"].astype(str), "weeks after": ev["n_post"].astype(str)})
     reporting.show_table(df, caption="Price-change events used by the event study (d log price, d log share)",

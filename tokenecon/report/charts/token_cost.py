@@ -268,7 +268,10 @@ CHIP_COLUMNS = {"hardware": "Chip", "energy_constants": "Energy constants", "ser
 
 def stack_table(stack: pd.DataFrame) -> None:
     """The cost stack with its list price and implied gross margin, in words."""
-    reporting.show_table(stack.rename(columns=STACK_COLUMNS)[list(STACK_COLUMNS.values())],
+    from tokenecon.report.glossary import model_name
+
+    shown = stack.assign(priced_as=stack["priced_as"].map(lambda m: model_name(m) if isinstance(m, str) else m))
+    reporting.show_table(shown.rename(columns=STACK_COLUMNS)[list(STACK_COLUMNS.values())],
                          caption="Cost stack per million tokens (medians; 90% intervals on total and share)", uuid="stack",
                          data=stack)
 
