@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tokenecon.data import lookup
+
 from tokenecon.analysis.findings import Finding, Scope, finding
 from tokenecon.estimate import Estimate
 
@@ -201,7 +203,7 @@ def reference_gpu_j_per_output_token(model: str = "deepseek-v3", hardware: str =
     return Finding("reference_gpu_j_per_output_token_at_21_tps",
                    "GPU energy per output token at the reference per-user speed",
                    res.estimate("gpu_j_per_token", "J per output token"), "J per output token",
-                   Scope(f"{case.model} on {case.n_gpus} x {case.hardware}",
+                   Scope(f"{lookup.model_display_name(case.model)} on {case.n_gpus} x {case.hardware}",
                          "per-user speed drawn between 18 and 25 tokens/s (mode 21)", "",
                          f"batch {case.batch:,} at 21 tokens/s per user ({case.limited_by}-limited)"),
                    _TABLES, SECTION, variant="" if (model, hardware) == ("deepseek-v3", "H100") else f"{model}, {hardware}")
