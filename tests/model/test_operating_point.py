@@ -206,3 +206,44 @@ def test_operating_point_matches_a_scalar_bisection_on_real_shapes(model, hardwa
         lo, hi = (mid, hi) if speed(mid) >= u else (lo, mid)
     assert op.batch == lo and speed(lo) >= u
     assert lo == op.max_memory_batch or speed(lo + 1) < u
+
+
+@pytest.mark.parametrize("model,hardware,n,u", [("deepseek-v3", "H100", 16, 21.0), ("qwen3-235b-a22b", "B200", 8, 20.0),
+                                                ("llama-3.1-70b", "H100", 2, 30.0)])
+def test_operating_points_across_fits_match_one_search_per_fit(model, hardware, n, u):
+    """All bootstrap refits evaluated together give each refit's own operating point."""
+    from tokenecon.model.efficiency import bootstrap_factors
+
+    shape, hw = en.model_shape(model), en.hardware_energy(hardware)
+    fits = bootstrap_factors(hardware)
+    assert len(fits) >= 10
+    tps, pw = en.operating_points_across_fits(shape, hw, user_tokens_per_s=u, context=2048, n_gpus=n, efficiencies=fits)
+    for i, e in enumerate(fits):
+        one = en.latency_operating_point(shape, hw, user_tokens_per_s=u, context=2048, n_gpus=n, efficiency=e).result
+        assert tps[i] == pytest.approx(float(one.tokens_per_s_per_gpu), rel=1e-12)
+        assert pw[i] == pytest.approx(float(one.power_w_per_gpu), rel=1e-12)
+    # a hint far from every answer, and a target no batch meets, take the per-fit route and say why
+    far, _ = en.operating_points_across_fits(shape, hw, user_tokens_per_s=u, context=2048, n_gpus=n, efficiencies=fits,
+                                             batch_hint=10**6)
+    assert far == pytest.approx(tps, rel=1e-12)
+    with pytest.raises(en.EnergyInputError, match="user_tokens_per_s"):
+        en.operating_points_across_fits(shape, hw, user_tokens_per_s=1e5, context=2048, n_gpus=n, efficiencies=fits)
+
+
+@pytest.mark.parametrize("model,hardware,n", [("deepseek-v3", "H100", 16), ("minimax-m2.5", "H100", 4)])
+def test_operating_points_across_speeds_match_one_search_per_speed(model, hardware, n):
+    import numpy as np
+
+    from tokenecon.model.efficiency import calibrated
+
+    shape, hw, eff = en.model_shape(model), en.hardware_energy(hardware), calibrated(hardware)
+    grid = np.geomspace(15, 30, 7)
+    b, tps, pw = en.operating_points_across_speeds(shape, hw, user_tokens_per_s=grid, context=2048, n_gpus=n,
+                                                   efficiency=eff, batch_hint=7)
+    for i, g in enumerate(grid):
+        one = en.latency_operating_point(shape, hw, user_tokens_per_s=float(g), context=2048, n_gpus=n, efficiency=eff)
+        assert b[i] == one.batch
+        assert tps[i] == pytest.approx(float(one.result.tokens_per_s_per_gpu), rel=1e-12)
+        assert pw[i] == pytest.approx(float(one.result.power_w_per_gpu), rel=1e-12)
+    with pytest.raises(en.EnergyInputError, match="user_tokens_per_s"):
+        en.operating_points_across_speeds(shape, hw, user_tokens_per_s=[20.0, 0.0], context=2048, n_gpus=n, efficiency=eff)

@@ -801,6 +801,86 @@ def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_token
                           "memory" if lo == cap else "latency", res)
 
 
+def operating_points_across_fits(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s: float, context,
+                                 n_gpus: int, efficiencies, data_parallel: int = 1, mtp_acceptance: float = 0.0,
+                                 batch_hint: int | None = None, **mem) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`latency_operating_point` for several sets of efficiency factors (e.g. bootstrap refits) at once:
+    per set, the decode throughput per GPU and the power per GPU at its operating point.
+
+    The step times of every set at every candidate batch come from one array evaluation of the step model (sets
+    down, batches across) over a window around ``batch_hint``; a set whose answer lies outside the window is
+    searched on its own. Same batches as one search per set (checked in the tests)."""
+    effs = tuple(efficiencies)
+    if not effs:
+        return np.array([]), np.array([])
+    u = float(user_tokens_per_s)
+    from tokenecon.model.efficiency import FIELDS
+
+    def stacked(shape_):
+        return Efficiency(**{f: np.array([float(getattr(e, f)) for e in effs]).reshape(shape_) for f in FIELDS})
+
+    kw = dict(context=context, n_gpus=n_gpus, data_parallel=data_parallel, mtp_acceptance=mtp_acceptance)
+    cap = min(max_feasible_batch(shape, hw, n_gpus=n_gpus, context=context, data_parallel=data_parallel, **mem),
+              10**7)
+    tok = 1.0 + mtp_acceptance
+    batches = np.zeros(len(effs), dtype=np.int64)
+    todo = np.ones(len(effs), dtype=bool)
+    if cap >= 2:
+        mid = int(min(max(batch_hint or 1, 1), cap))
+        half = _DENSE_WIDTH // 2
+        cand = np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+        res = roofline(shape, hw, batch=cand[None, :].astype(float), efficiency=stacked((-1, 1)), **kw)
+        ok = user_tokens_per_second(res.step_time_s, tok) >= u  # (sets, batches)
+        first_miss = np.where(ok.all(axis=1), ok.shape[1], np.argmin(ok, axis=1))
+        for i in range(len(effs)):
+            k = int(first_miss[i])
+            inside_low = cand[0] == 1 or k > 0  # the window's first batch meets the target, or it is batch 1
+            inside_high = k < len(cand) or cand[-1] == cap  # the target is missed inside, or the cap is reached
+            if inside_low and inside_high and k > 0:
+                batches[i], todo[i] = cand[k - 1], False
+    for i in np.flatnonzero(todo):  # outside the window, or no batch meets the target (the search says why)
+        batches[i] = latency_operating_point(shape, hw, user_tokens_per_s=u, efficiency=effs[i], batch_hint=batch_hint,
+                                             **kw, **mem).batch
+    final = roofline(shape, hw, batch=batches.astype(float), efficiency=stacked((-1,)), **kw)
+    return (np.asarray(final.tokens_per_s_per_gpu, dtype=float).reshape(-1),
+            np.asarray(final.power_w_per_gpu, dtype=float).reshape(-1))
+
+
+def operating_points_across_speeds(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s, context,
+                                   n_gpus: int, efficiency: Efficiency, data_parallel: int = 1,
+                                   mtp_acceptance: float = 0.0, batch_hint: int | None = None,
+                                   **mem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`latency_operating_point` at several per-user speeds at once (a grid of interactivities): per speed,
+    the batch, the decode throughput per GPU and the power per GPU. One array evaluation of the step model over a
+    window around ``batch_hint`` serves every speed whose answer lies inside; the others are searched one by
+    one. Same batches as one search per speed (checked in the tests)."""
+    targets = np.atleast_1d(np.asarray(user_tokens_per_s, dtype=float))
+    kw = dict(context=context, n_gpus=n_gpus, data_parallel=data_parallel, mtp_acceptance=mtp_acceptance,
+              efficiency=efficiency)
+    cap = min(max_feasible_batch(shape, hw, n_gpus=n_gpus, context=context, data_parallel=data_parallel, **mem),
+              10**7)
+    tok = 1.0 + mtp_acceptance
+    batches = np.zeros(len(targets), dtype=np.int64)
+    todo = np.ones(len(targets), dtype=bool)
+    if cap >= 2 and np.all(np.isfinite(targets)) and np.all(targets > 0):
+        mid = int(min(max(batch_hint or 1, 1), cap))
+        half = _DENSE_WIDTH // 2
+        cand = np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+        speed = user_tokens_per_second(roofline(shape, hw, batch=cand.astype(float), **kw).step_time_s, tok)
+        ok = speed[None, :] >= targets[:, None]  # (speeds, batches)
+        first_miss = np.where(ok.all(axis=1), ok.shape[1], np.argmin(ok, axis=1))
+        for i, k in enumerate(first_miss):
+            k = int(k)
+            if k > 0 and (k < len(cand) or cand[-1] == cap):
+                batches[i], todo[i] = cand[k - 1], False
+    for i in np.flatnonzero(todo):  # outside the window, or a speed no batch reaches (the search says why)
+        batches[i] = latency_operating_point(shape, hw, user_tokens_per_s=float(targets[i]), batch_hint=batch_hint,
+                                             **kw, **mem).batch
+    final = roofline(shape, hw, batch=batches.astype(float), **kw)
+    return (batches, np.asarray(final.tokens_per_s_per_gpu, dtype=float).reshape(-1),
+            np.asarray(final.power_w_per_gpu, dtype=float).reshape(-1))
+
+
 def interactivity_frontier(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s, context, n_gpus: int,
                            efficiency: Efficiency, data_parallel: int = 1, mtp_acceptance: float = 0.0, **mem):
     """Energy and throughput against interactivity: one :class:`OperatingPoint` per target in

@@ -333,14 +333,11 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
         else:
             grid = (float(u),)
 
-        def at(e):
-            ops = []
-            for g in grid:  # each search starts near the central point's batch, or the previous speed's
-                ops.append(_as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=g, context=ctx,
-                                           n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp,
-                                           batch_hint=ops[-1].batch if ops else b))
-            return (tuple(float(o.result.tokens_per_s_per_gpu) for o in ops),
-                    tuple(float(o.result.power_w_per_gpu) for o in ops))
+        def at(e):  # every grid speed's operating point, near the central point's batch
+            _, tps, pw = _as_value_error(en.operating_points_across_speeds, shape, hwe, user_tokens_per_s=grid,
+                                         context=ctx, n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp,
+                                         batch_hint=b)
+            return tuple(float(t) for t in tps), tuple(float(w) for w in pw)
 
         if u_given is None or boot:
             central = at(eff)
@@ -350,16 +347,13 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
                 variants = tuple(at(e) for e in boot)
             else:
                 # each refit's throughput and power relative to the central fit's at the central speed, applied
-                # along the central grid (one operating-point search per refit instead of one per grid point)
-                def rel(e):
-                    o = _as_value_error(en.latency_operating_point, shape, hwe, user_tokens_per_s=u, context=ctx,
-                                        n_gpus=n, efficiency=e, data_parallel=dp, mtp_acceptance=mtp,
-                                        batch_hint=b).result
-                    return (float(o.tokens_per_s_per_gpu) / float(res.tokens_per_s_per_gpu),
-                            float(o.power_w_per_gpu) / float(res.power_w_per_gpu))
-
-                variants = tuple((tuple(t * a for t in central[0]), tuple(w * b_ for w in central[1]))
-                                 for a, b_ in (rel(e) for e in boot))
+                # along the central grid (one operating point per refit, all refits in one array evaluation)
+                tps, pw = _as_value_error(en.operating_points_across_fits, shape, hwe, user_tokens_per_s=u, context=ctx,
+                                          n_gpus=n, efficiencies=boot, data_parallel=dp, mtp_acceptance=mtp,
+                                          batch_hint=b)
+                rel = zip(tps / float(res.tokens_per_s_per_gpu), pw / float(res.power_w_per_gpu))
+                variants = tuple((tuple(t * float(a) for t in central[0]), tuple(w * float(b_) for w in central[1]))
+                                 for a, b_ in rel)
     else:
         if energy_phase == "decode":
             cap = en.max_feasible_batch(shape, hwe, n_gpus=n, context=ctx, data_parallel=dp)
