@@ -374,3 +374,13 @@ def test_derived_lookup_is_built_once_per_table_version_and_follows_overrides():
         assert data.derived("electricity_prices", regions) == [base["region"].iloc[0]]
     assert data.derived("electricity_prices", regions) is first  # back to the file's version
     assert calls == [len(base), len(small)]
+
+
+def test_model_names_are_words_and_two_versions_stay_apart():
+    from tokenecon.data.lookup import distinct_display_names, model_display_name
+
+    assert model_display_name("minimax/minimax-m2.5-20260211") == model_display_name("minimax-m2.5")
+    assert model_display_name("nvidia/nemotron-3-ultra-550b-a55b-20260604:free").endswith("(free)")
+    a, b, c = distinct_display_names(["deepseek/deepseek-v4-flash-20260731", "deepseek/deepseek-v4-flash-20260423",
+                                      "tencent/hy3-20260706"])
+    assert a.endswith("(2026-07-31)") and b.endswith("(2026-04-23)") and a[:-13] == b[:-13] and "(" not in c

@@ -175,3 +175,14 @@ def test_bloc_shades_keep_each_series_in_its_bloc_colour_family():
     for name in ("DeepSeek", "MiniMax", "Moonshot AI"):  # reds: the red channel dominates
         r, g, b = to_rgb(shades[name])
         assert r > g and r > b
+
+
+def test_finish_refuses_category_axes_named_by_code():
+    fig, ax = plt.subplots()
+    ax.barh(["glm-5.1", "deepseek-v3.2", "Kimi K2.5"], [1, 2, 3])
+    with pytest.raises(ValueError, match=r"y axis .* by code \(glm-5.1, deepseek-v3.2\)"):
+        plotting.finish(ax, title="T", xlabel="Hosts (count)", ylabel="Model", takeaway="t")
+    fig2, ax2 = plt.subplots()
+    ax2.barh(["GLM-5.1", "DeepSeek-V3.2"], [1, 2])
+    plotting.finish(ax2, title="T", xlabel="Hosts (count)", ylabel="Model", takeaway="t")  # words pass
+    plt.close("all")

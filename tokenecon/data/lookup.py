@@ -141,10 +141,33 @@ def _names_by_slug(top: pd.DataFrame) -> dict[str, str]:
 
 def model_display_name(slug: str) -> str:
     """A model as people name it: the ``models`` table's display name (by key or OpenRouter slug, date
-    suffix ignored), else OpenRouter's own name for it, else the slug's words ("mimo-v2-pro" -> "Mimo V2 Pro")."""
+    suffix ignored), else OpenRouter's own name for it, else the slug's words ("mimo-v2-pro" -> "Mimo V2 Pro");
+    a variant tag stays in words ("...:free" -> "... (free)")."""
     s = str(slug).strip().lower()
     if not s:
         raise ValueError("model: empty slug")
+    variant = s.partition(":")[2]
+    name = _display_name(s)
+    return f"{name} ({variant})" if variant and variant not in name.lower() else name
+
+
+def distinct_display_names(slugs) -> list[str]:
+    """:func:`model_display_name` of each slug, with the release date added where two versions of a model would
+    read alike ("DeepSeek V4 Flash (2026-07-31)" beside "DeepSeek V4 Flash (2026-04-23)")."""
+    slugs = [str(x) for x in slugs]
+    names = [model_display_name(x) for x in slugs]
+    out = []
+    for slug, name in zip(slugs, names):
+        twins = {s for s, n in zip(slugs, names) if n == name}
+        date = DATE_SUFFIX.search(slug.split(":", 1)[0])
+        stamp = date.group(1) if date else ""
+        if re.fullmatch(r"\d{8}", stamp):
+            stamp = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:]}"
+        out.append(f"{name} ({stamp})" if len(twins) > 1 and stamp else name)
+    return out
+
+
+def _display_name(s: str) -> str:
     base = model_base(s)
     for cand in (s, base):
         hit = _by_openrouter_slug().get(cand)

@@ -321,6 +321,14 @@ def check_legends(fig) -> None:
                              "label them and call ax.legend() (for bloc colours: plotting.bloc_legend(ax, blocs))")
 
 
+def category_codes(axis) -> list[str]:
+    """Categories of a categorical axis that are code names (``glm-5.1``, ``china_likely``), not words."""
+    from tokenecon.report.notebook import _CODE_NAME
+
+    mapping = getattr(axis.get_units(), "_mapping", None) or {}
+    return [str(c) for c in mapping if _CODE_NAME.match(str(c))]
+
+
 def finish(ax, *, title: str, xlabel: str, ylabel: str, takeaway: str, fig=None, data=None, name: str | None = None):
     """Label a chart and put its one-line takeaway under it; refuse a chart missing any of them.
 
@@ -339,6 +347,11 @@ def finish(ax, *, title: str, xlabel: str, ylabel: str, takeaway: str, fig=None,
     if data is not None and not (hasattr(data, "to_csv") and hasattr(data, "columns")):
         raise ValueError(f"finish(data=...): expected a pandas DataFrame of the numbers drawn, got {type(data).__name__}")
     fig = fig or ax.figure
+    for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        codes = category_codes(axis)
+        if codes:
+            raise ValueError(f"finish(): the {axis_name} axis of {title!r} names categories by code "
+                             f"({', '.join(codes[:4])}); label them in words")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

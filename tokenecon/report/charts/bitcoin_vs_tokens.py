@@ -114,7 +114,11 @@ def cost_stacks(stacks: pd.DataFrame):
     """Stacked shares of revenue (electricity, hardware, other cost, rest) for mining years and token models.
 
     ``stacks``: :func:`tokenecon.analysis.bitcoin_vs_tokens.cost_stacks_share_of_revenue`."""
-    st = stacks.set_index("activity").drop(columns="kind")
+    from tokenecon.report.glossary import model_name
+
+    # token rows are named by model key, mining rows in words ("mining 2024")
+    words = [model_name(a) if k == "tokens" else a for a, k in zip(stacks["activity"], stacks["kind"])]
+    st = stacks.assign(activity=words).set_index("activity").drop(columns="kind")
     fig, ax = plt.subplots(figsize=(9, 4.8))
     up, down = np.zeros(len(st)), np.zeros(len(st))
     for col in st.columns:

@@ -68,10 +68,13 @@ def lab_area(area: pd.DataFrame, blocs: dict):
 def ranks(rp: ts.RankPanel):
     """Weekly rank of the leading models, Chinese labs solid."""
     fig, ax = plt.subplots(figsize=(9, 4.8))
+    from tokenecon.data.lookup import distinct_display_names
+
+    names = dict(zip(rp.leaders, distinct_display_names(rp.leaders)))  # two versions of a model stay apart
     for i, m in enumerate(rp.leaders):
         s = rp.ranks[rp.ranks["model_slug"] == m].set_index("week_start")["rank"]
         ax.plot(s.index, s.values, marker="o", ms=3, color=plt.get_cmap("tab10")(i % 10), ls="-" if rp.blocs[m] == "china" else "--",
-                label=f"{glossary.model_name(m)} ({plotting.BLOC_NAMES.get(rp.blocs[m], rp.blocs[m])})")
+                label=f"{names[m]} ({plotting.BLOC_NAMES.get(rp.blocs[m], rp.blocs[m])})")
     ax.set_ylim(20.5, 0.5)
     ax.set_yticks([1, 5, 10, 15, 20])
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -146,7 +149,7 @@ def precision_hosts(pt: pd.DataFrame, unknown_share: float, top_family: str):
     left = np.zeros(len(pt))
     for f in fams:
         vals = pt[f"share_{f}"].to_numpy()
-        ax.barh(pt["model"], vals, left=left, color=FAMILY_COLORS[f], label=FAMILY_LABELS.get(f, f))
+        ax.barh(pt["model"].map(glossary.model_name), vals, left=left, color=FAMILY_COLORS[f], label=FAMILY_LABELS.get(f, f))
         left += vals
     ax.legend(fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     plotting.finish(ax, title="Precision declared by the hosts of each Chinese model (OpenRouter endpoint catalogue)",
@@ -232,7 +235,10 @@ def readings_table(place, day: pd.Timestamp) -> None:
 
 def rank_table(rp: ts.RankPanel, top_n: int) -> None:
     """The last week's top N with the change from the week before."""
-    t = rp.last_week.assign(model=rp.last_week["model_slug"].map(glossary.model_name))
+    from tokenecon.data.lookup import distinct_display_names
+
+    t = rp.last_week.assign(model=distinct_display_names(rp.last_week["model_slug"]),
+                            entered=rp.last_week["entered"].map({True: "yes", False: "no"}))
     t = t[["rank", "model", "prev_rank", "rank_change", "entered"]].rename(
         columns={"prev_rank": "rank the week before", "rank_change": "change", "entered": "new in the top"})
     reporting.show_table(t, caption=f"Top {top_n}, week of {rp.ranks['week_start'].max():%Y-%m-%d}: rank and change from "
