@@ -147,6 +147,12 @@ def test_numbers_are_checked_without_overflow_and_without_numpy_reprs():
     assert "too large" in check(10**400)
     assert check(float("nan")) == "expected a number in [1, 10], got nan"
     assert report.scrub("expected >= 1, got np.float64(0.5) and np.int64(3)") == "expected >= 1, got 0.5 and 3"
+    # an embedded image or CSV passes untouched (base64 can hold any letters, a path's among them); text around it
+    # is scrubbed
+    root = "/tmp/scrubTest0/"  # a temporary folder of the run, written only with base64's own letters
+    uri = "data:text/csv;charset=utf-8;base64,QUJD" + root + "QUJD=="
+    page = f'<a href="{uri}">csv</a> from {root}data/x.csv, np.float64(2.0)'
+    assert report.scrub(page, (root,)) == f'<a href="{uri}">csv</a> from data/x.csv, 2.0'
 
 
 # ------------------------------------------------------------------ scenario files and output folders

@@ -155,7 +155,7 @@ def test_catalogue_report_end_to_end_is_self_contained_and_reproducible(tmp_path
     for heading in ("Data catalogue", "Coverage", "Tables, one by one", "About this report"):
         assert f">{heading}<" in html or f">{heading}<a" in html, heading
     assert not EXTERNAL.findall(html), EXTERNAL.findall(html)[:3]
-    assert "data:image/png;base64," in html
+    assert "data:image/svg+xml;base64," in html and 'alt="Chart: ' in html
     assert re.search(r'<img alt="Chart: Time coverage of the dated tables\. Takeaway: [^"]+"', html)  # screen readers
     side = json.loads((tmp_path / "a" / "data_catalog.json").read_text())
     for name, sha in side["tables"].items():  # every table read is listed with its checksum

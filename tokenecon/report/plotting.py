@@ -60,11 +60,10 @@ def bloc_palette(blocs=None, *, names: bool = False) -> dict:
 
 
 def _install_alt_text() -> None:
-    """In an IPython kernel, make figures carry their alt text (set by :func:`finish`) as PNG metadata.
-
-    The report template writes it into the ``<img alt>`` attribute, so a screen reader reads the chart's
-    title and takeaway. Outside IPython, or if the PNG formatter is not set up, nothing changes.
-    """
+    """In an IPython kernel, draw no PNG for a finished figure: :func:`figure_html` shows it as an SVG whose
+    ``<img alt>`` carries the title and takeaway (for screen readers), so a PNG would be rendered and thrown
+    away. Unfinished figures keep IPython's PNG. Outside IPython, or if the PNG formatter is not set up,
+    nothing changes."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with ipykernel
@@ -83,9 +82,9 @@ def _install_alt_text() -> None:
         return
 
     def png_with_alt(fig):
-        data = original(fig)
-        alt = getattr(fig, "tokenecon_alt", None)
-        return (data, {"alt": alt}) if alt and data is not None else data
+        if getattr(fig, "tokenecon_alt", None):
+            return None  # a finished figure is shown as SVG with its alt text (figure_html): no second rendering
+        return original(fig)
 
     png_with_alt.tokenecon_alt = True
     formatter.for_type(Figure, png_with_alt)

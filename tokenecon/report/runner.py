@@ -360,9 +360,24 @@ def _machine_roots() -> list[tuple[str, str]]:
     return sorted(roots, key=lambda r: -len(r[0]))
 
 
+#: An embedded base64 data: URI (a chart's SVG, a table's CSV): left as it is by :func:`scrub`, whose plain-text
+#: replacements cannot see into base64 and could only corrupt it.
+_DATA_URI = re.compile(r"(data:[\w/+.-]+(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=]+)")
+
+
 def scrub(text: str, extra_roots: tuple[str, ...] = ()) -> str:
-    """``text`` without this machine's paths (project, Python, home, temporary folders) or numpy reprs."""
+    """``text`` without this machine's paths (project, Python, home, temporary folders) or numpy reprs; embedded
+    base64 data: URIs pass through untouched."""
     if not isinstance(text, str) or not text:
+        return text
+    if "base64," in text:
+        parts = _DATA_URI.split(text)  # odd positions are the URIs
+        return "".join(p if i % 2 else _scrub_text(p, extra_roots) for i, p in enumerate(parts))
+    return _scrub_text(text, extra_roots)
+
+
+def _scrub_text(text: str, extra_roots: tuple[str, ...]) -> str:
+    if not text:
         return text
     text = _KERNEL_CELL_FILE.sub("<cell>", text)
     for root in sorted(extra_roots, key=len, reverse=True):
