@@ -10,7 +10,7 @@ LAB_STAMP := $(LAB_VENV)/.tokenecon-installed
 ARGS     ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test test-fast lab data check fetch bench clean distclean
+.PHONY: help reports test test-fast lab data check fetch bench screenshots clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ check: $(STAMP) ## validate every table in data/
 
 bench: $(STAMP) ## the report build's wall time against the notebooks' code as plain scripts (medians of 3)
 	benchmarks/bench_floor.sh
+
+screenshots: $(STAMP) ## desktop and phone screenshots of the built reports into reports/_screenshots (run `make reports` first)
+	TOKENECON_REPORTS_DIR=reports TOKENECON_SCREENSHOTS=reports/_screenshots $(BIN)/python -m pytest -q -p no:xdist tests/report/test_browser.py -k every_report
 
 fetch: $(STAMP) ## extend rankings-daily from OpenRouter's Data API (needs OPENROUTER_API_KEY; ARGS="--since 2026-09-01")
 	@$(BIN)/tokenecon data fetch $(ARGS)
