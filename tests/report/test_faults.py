@@ -352,8 +352,8 @@ def _same_build(a: Path, b: Path, name: str) -> bool:
 
 @pytest.fixture(scope="module")
 def toy_builds(tmp_path_factory):
-    """Shared by both signals: the toy notebooks, a build of alpha alone (the good earlier build an interrupted
-    build must leave as it is) and a build of all four from scratch (the reference a resumed build must equal)."""
+    """Shared by both signals: the toy notebooks and a build of all four from scratch (the reference a resumed
+    build must equal; its alpha is also the good earlier build an interrupted build must leave as it is)."""
     root = tmp_path_factory.mktemp("toy-builds")
     toys = root / "notebooks"
     toys.mkdir()
@@ -362,22 +362,22 @@ def toy_builds(tmp_path_factory):
     script = root / "build.py"
     script.write_text(BUILD)
     env = {**os.environ, "TMPDIR": str(root)}
-    for out, only in ((root / "alpha-only", ["alpha"]), (root / "ref", [])):
-        r = subprocess.run([sys.executable, str(script), str(toys), str(out), *only], env=env, capture_output=True, text=True)
-        assert r.returncode == 0 and "KeyboardInterrupt caught in kernel" not in r.stderr, r.stderr
-    return toys, script, root / "alpha-only", root / "ref"
+    r = subprocess.run([sys.executable, str(script), str(toys), str(root / "ref")], env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and "KeyboardInterrupt caught in kernel" not in r.stderr, r.stderr
+    return toys, script, root / "ref"
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("toy-builds")  # one worker: both signals share the module's toy builds
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_build_cleanly_and_the_next_build_resumes(sig, toy_builds, tmp_path):
-    toy_dir, script, alpha_only, ref = toy_builds
+    toy_dir, script, ref = toy_builds
     tmp, marks, out = (tmp_path / d for d in ("tmp", "marks", "out"))
-    for d in (tmp, marks):
-        d.mkdir()
+    for d in (tmp, marks, out / "_executed"):
+        d.mkdir(parents=True)
     env = {**os.environ, "TMPDIR": str(tmp)}
-    shutil.copytree(alpha_only, out)  # a good earlier build of alpha
+    for f in ("alpha.html", "alpha.json", "_executed/alpha.ipynb"):  # a good earlier build of alpha
+        shutil.copy2(ref / f, out / f)
     earlier_alpha = (out / "alpha.html").read_bytes()
     proc = subprocess.Popen(
         [sys.executable, str(script), str(toy_dir), str(out), "--force", "-p", "wait", "60", "-p", "marker", str(marks)],
