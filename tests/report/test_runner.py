@@ -172,3 +172,12 @@ def test_the_runner_can_be_called_from_inside_a_running_event_loop():
 
     assert asyncio.run(inside()) == "done"
     assert report._run_coroutine(asyncio.sleep(0, result=7)) == 7
+
+
+def test_build_order_is_longest_first_and_never_built_largest_first():
+    from types import SimpleNamespace as NS
+
+    jobs = [NS(notebook=report.discover()[n]) for n in ("data_catalog", "token_cost", "tracker", "token_share")]
+    order = [j.notebook.name for j in report.longest_first(jobs, {"tracker": 5.0, "data_catalog": 9.0})]
+    # never built (token_cost, token_share: by notebook size), then by the last build's time
+    assert order == ["token_cost", "token_share", "data_catalog", "tracker"]

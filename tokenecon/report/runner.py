@@ -841,7 +841,8 @@ def _record_failure(job: Job, nb, message: str, t0: float, roots: tuple[str, ...
             kept = None
     try:
         _write_all({failure_path(out_dir, name): (json.dumps(
-            {"name": name, "error": message, "parameters": job.parameters}, indent=2, sort_keys=True, ensure_ascii=False,
+            {"name": name, "title": job.notebook.title, "error": message, "parameters": job.parameters}, indent=2,
+            sort_keys=True, ensure_ascii=False,
         ) + "\n").encode("utf-8")})
     except OSError:
         pass
@@ -923,17 +924,19 @@ def write_index(out_dir: Path, failures: dict[str, str] | None = None) -> Path:
             continue
         if isinstance(meta, dict) and {"name", "html"} <= set(meta) and (out_dir / str(meta["html"])).is_file():
             by_name[meta["name"]] = meta
-    recorded = {}
+    recorded, titles = {}, {}
     for p in sorted((out_dir / "_failed").glob("*.json")):
         try:
             meta = json.loads(p.read_text(encoding="utf-8"))
             recorded[meta["name"]] = scrub(str(meta["error"]))
+            titles[meta["name"]] = str(meta.get("title") or meta["name"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
     recorded.update({k: scrub(v) for k, v in (failures or {}).items()})
     for name, error in recorded.items():
         previous = by_name.get(
-            name, {"name": name, "title": name, "html": f"{name}.html", "summary": None, "parameters": {}, "records": {}}
+            name, {"name": name, "title": titles.get(name, name), "html": f"{name}.html", "summary": None,
+                   "parameters": {}, "records": {}}
         )
         by_name[name] = {**previous, "status": "failed", "error": error}
     index = out_dir / "index.html"
@@ -1054,6 +1057,23 @@ async def _run_jobs(pending: list[Job], workers: int, build: _Build, report, log
 DURATIONS_FILE = Path("_executed") / ".durations.json"
 
 
+def longest_first(jobs: list, durations: dict[str, float]) -> list:
+    """Jobs in build order: the longest first (as long as the last build took; never built: first of all, the
+    largest notebook file first), so that with -j N a build does not end with one long notebook running alone."""
+    def key(j):
+        took = durations.get(j.notebook.name)
+        return (0, -_file_size(j.notebook.path)) if took is None else (1, -took)
+
+    return sorted(jobs, key=key)
+
+
+def _file_size(p: Path) -> int:
+    try:
+        return Path(p).stat().st_size
+    except OSError:
+        return 0
+
+
 def _read_durations(out: Path) -> dict[str, float]:
     """Seconds each report took in its last good build here (only to order the next build; not part of any page)."""
     try:
@@ -1147,9 +1167,7 @@ def _run(early: list[int], names, parameters, scenario, out_dir, jobs, force, wi
     if pending and signum is None:
         build = _Build(code_hash, git_commit())
         durations = _read_durations(out)
-        # longest first (as long as the last build took; never built: first of all), so that with -j N the
-        # build does not end with one long notebook running alone
-        ordered = sorted(pending, key=lambda j: -durations.get(j.notebook.name, math.inf))
+        ordered = longest_first(pending, durations)
         signum, _ = _run_coroutine(_run_jobs(ordered, workers, build, report, log, early))
         _write_durations(out, durations, results)
     if pending or cleared or not (out / "index.html").exists():
