@@ -801,6 +801,22 @@ def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_token
                           "memory" if lo == cap else "latency", res)
 
 
+def _window(cap: int, hint: int | None) -> np.ndarray:
+    """Candidate batches for a shared search: a dense window of :data:`_DENSE_WIDTH` around ``hint`` in 1..cap."""
+    mid = int(min(max(hint or 1, 1), cap))
+    half = _DENSE_WIDTH // 2
+    return np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+
+
+def _answers_in_window(ok: np.ndarray, cand: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``ok`` (meets the target at each candidate batch), the largest batch that meets it when the
+    window decides it, and which rows it leaves undecided (their answer lies outside, or nothing meets)."""
+    first_miss = np.where(ok.all(axis=1), ok.shape[1], np.argmin(ok, axis=1))
+    decided = (first_miss > 0) & ((first_miss < len(cand)) | (cand[-1] == cap))
+    batches = np.where(decided, cand[np.maximum(first_miss - 1, 0)], 0)
+    return batches.astype(np.int64), ~decided
+
+
 def operating_points_across_fits(shape: ModelShape, hw: HardwareEnergy, *, user_tokens_per_s: float, context,
                                  n_gpus: int, efficiencies, data_parallel: int = 1, mtp_acceptance: float = 0.0,
                                  batch_hint: int | None = None, **mem) -> tuple[np.ndarray, np.ndarray]:
@@ -826,18 +842,9 @@ def operating_points_across_fits(shape: ModelShape, hw: HardwareEnergy, *, user_
     batches = np.zeros(len(effs), dtype=np.int64)
     todo = np.ones(len(effs), dtype=bool)
     if cap >= 2:
-        mid = int(min(max(batch_hint or 1, 1), cap))
-        half = _DENSE_WIDTH // 2
-        cand = np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+        cand = _window(cap, batch_hint)
         res = roofline(shape, hw, batch=cand[None, :].astype(float), efficiency=stacked((-1, 1)), **kw)
-        ok = user_tokens_per_second(res.step_time_s, tok) >= u  # (sets, batches)
-        first_miss = np.where(ok.all(axis=1), ok.shape[1], np.argmin(ok, axis=1))
-        for i in range(len(effs)):
-            k = int(first_miss[i])
-            inside_low = cand[0] == 1 or k > 0  # the window's first batch meets the target, or it is batch 1
-            inside_high = k < len(cand) or cand[-1] == cap  # the target is missed inside, or the cap is reached
-            if inside_low and inside_high and k > 0:
-                batches[i], todo[i] = cand[k - 1], False
+        batches, todo = _answers_in_window(user_tokens_per_second(res.step_time_s, tok) >= u, cand, cap)
     for i in np.flatnonzero(todo):  # outside the window, or no batch meets the target (the search says why)
         batches[i] = latency_operating_point(shape, hw, user_tokens_per_s=u, efficiency=effs[i], batch_hint=batch_hint,
                                              **kw, **mem).batch
@@ -863,16 +870,9 @@ def operating_points_across_speeds(shape: ModelShape, hw: HardwareEnergy, *, use
     batches = np.zeros(len(targets), dtype=np.int64)
     todo = np.ones(len(targets), dtype=bool)
     if cap >= 2 and np.all(np.isfinite(targets)) and np.all(targets > 0):
-        mid = int(min(max(batch_hint or 1, 1), cap))
-        half = _DENSE_WIDTH // 2
-        cand = np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+        cand = _window(cap, batch_hint)
         speed = user_tokens_per_second(roofline(shape, hw, batch=cand.astype(float), **kw).step_time_s, tok)
-        ok = speed[None, :] >= targets[:, None]  # (speeds, batches)
-        first_miss = np.where(ok.all(axis=1), ok.shape[1], np.argmin(ok, axis=1))
-        for i, k in enumerate(first_miss):
-            k = int(k)
-            if k > 0 and (k < len(cand) or cand[-1] == cap):
-                batches[i], todo[i] = cand[k - 1], False
+        batches, todo = _answers_in_window(speed[None, :] >= targets[:, None], cand, cap)
     for i in np.flatnonzero(todo):  # outside the window, or a speed no batch reaches (the search says why)
         batches[i] = latency_operating_point(shape, hw, user_tokens_per_s=float(targets[i]), batch_hint=batch_hint,
                                              **kw, **mem).batch
