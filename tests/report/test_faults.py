@@ -25,18 +25,7 @@ from tokenecon.cli import main as cli_main
 from tokenecon.report import params
 from tokenecon.report import runner as report
 from tokenecon.report.runner import ReportError
-
-
-def _notebook(path: Path, params_src: str, body: str, title: str = "Toy report") -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {title}\n\nA report used by the fault tests."),
-        nbformat.v4.new_code_cell(params_src, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(body),
-    ]
-    nbformat.write(nb, str(path))
-    return path
+from toy_notebooks import toy_notebook as _notebook  # tests/report/toy_notebooks.py
 
 
 SLEEPER = (

@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tokenecon import paths
 from tokenecon.report import runner as report
 from tokenecon.report.runner import ReportError
+from toy_notebooks import toy_notebook as _notebook  # tests/report/toy_notebooks.py
 
 # A resource the browser would fetch: <script src>, <link href>, <img src>, CSS url() or @import over http(s).
 EXTERNAL = re.compile(
@@ -21,18 +21,6 @@ EXTERNAL = re.compile(
     r"|url\(\s*[\"']?https?://|@import\s+[\"']?(?:url\()?\s*[\"']?https?://",
     re.I,
 )
-
-
-def _notebook(path: Path, params: str, body: str, title: str = "Toy report") -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {title}\n\nA report used by the tests."),
-        nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(body),
-    ]
-    nbformat.write(nb, str(path))
-    return path
 
 
 @pytest.fixture

@@ -35,28 +35,26 @@ def known_models() -> list[str]:
     return list(_models()["model"])
 
 
-def _hardware_index(hw: pd.DataFrame) -> tuple[dict[str, str], dict[str, pd.Series]]:
-    """(normalised key or chip name -> key, key -> row), the first row of a name winning."""
+def _index(table: pd.DataFrame, key: str, alias: str, norm) -> tuple[dict[str, str], dict[str, pd.Series]]:
+    """(``norm`` of each key and alias -> key, key -> row), the first row of a name winning."""
     names: dict[str, str] = {}
-    for key, chip in zip(hw["hardware"], hw["chip_name"]):
-        names.setdefault(_norm(key), key)
-        names.setdefault(_norm(chip), key)
+    for k, a in zip(table[key], table[alias]):
+        names.setdefault(norm(k), k)
+        names.setdefault(norm(a), k)
     rows = {}
-    for i, key in enumerate(hw["hardware"]):
-        rows.setdefault(key, hw.iloc[i])
+    for i, k in enumerate(table[key]):
+        rows.setdefault(k, table.iloc[i])
     return names, rows
 
 
-def _model_index(m: pd.DataFrame) -> tuple[dict[str, str], dict[str, pd.Series]]:
-    """(lower-case key or display name -> key, key -> row), the first row of a name winning."""
-    names: dict[str, str] = {}
-    for key, disp in zip(m["model"], m["display_name"]):
-        names.setdefault(str(key), key)
-        names.setdefault(str(disp).lower(), key)
-    rows = {}
-    for i, key in enumerate(m["model"]):
-        rows.setdefault(key, m.iloc[i])
-    return names, rows
+def _hardware_index(hw: pd.DataFrame):
+    """Hardware keys and chip names, ignoring case, spaces and dashes."""
+    return _index(hw, "hardware", "chip_name", _norm)
+
+
+def _model_index(m: pd.DataFrame):
+    """Model keys (as written) and display names (lower case)."""
+    return _index(m, "model", "display_name", lambda v: str(v).lower())
 
 
 def hardware_name(name: str) -> str:

@@ -748,8 +748,7 @@ def _largest_meeting(meets, lo: int, hi: int, hint: int | None = None) -> int:
     first = hint is not None and lo < hint <= hi
     while end - lo > 1:
         if first:
-            half = _DENSE_WIDTH // 2
-            cand = np.arange(max(lo + 1, int(hint) - half), min(end - 1, int(hint) + half) + 1, dtype=np.int64)
+            cand = _window(lo + 1, end - 1, hint)
             first = False
         elif end - lo - 1 <= _DENSE_WIDTH:
             cand = np.arange(lo + 1, end, dtype=np.int64)
@@ -801,11 +800,11 @@ def latency_operating_point(shape: ModelShape, hw: HardwareEnergy, *, user_token
                           "memory" if lo == cap else "latency", res)
 
 
-def _window(cap: int, hint: int | None) -> np.ndarray:
-    """Candidate batches for a shared search: a dense window of :data:`_DENSE_WIDTH` around ``hint`` in 1..cap."""
-    mid = int(min(max(hint or 1, 1), cap))
+def _window(lo: int, hi: int, hint: int | None) -> np.ndarray:
+    """Candidate batches: a dense window of :data:`_DENSE_WIDTH` around ``hint`` (clipped to ``lo..hi``)."""
+    mid = int(min(max(hint or lo, lo), hi))
     half = _DENSE_WIDTH // 2
-    return np.arange(max(1, mid - half), min(cap, mid + half) + 1, dtype=np.int64)
+    return np.arange(max(lo, mid - half), min(hi, mid + half) + 1, dtype=np.int64)
 
 
 def _answers_in_window(ok: np.ndarray, cand: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
@@ -842,7 +841,7 @@ def operating_points_across_fits(shape: ModelShape, hw: HardwareEnergy, *, user_
     batches = np.zeros(len(effs), dtype=np.int64)
     todo = np.ones(len(effs), dtype=bool)
     if cap >= 2:
-        cand = _window(cap, batch_hint)
+        cand = _window(1, cap, batch_hint)
         res = roofline(shape, hw, batch=cand[None, :].astype(float), efficiency=stacked((-1, 1)), **kw)
         batches, todo = _answers_in_window(user_tokens_per_second(res.step_time_s, tok) >= u, cand, cap)
     for i in np.flatnonzero(todo):  # outside the window, or no batch meets the target (the search says why)
@@ -870,7 +869,7 @@ def operating_points_across_speeds(shape: ModelShape, hw: HardwareEnergy, *, use
     batches = np.zeros(len(targets), dtype=np.int64)
     todo = np.ones(len(targets), dtype=bool)
     if cap >= 2 and np.all(np.isfinite(targets)) and np.all(targets > 0):
-        cand = _window(cap, batch_hint)
+        cand = _window(1, cap, batch_hint)
         speed = user_tokens_per_second(roofline(shape, hw, batch=cand.astype(float), **kw).step_time_s, tok)
         batches, todo = _answers_in_window(speed[None, :] >= targets[:, None], cand, cap)
     for i in np.flatnonzero(todo):  # outside the window, or a speed no batch reaches (the search says why)

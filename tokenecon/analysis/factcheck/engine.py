@@ -152,7 +152,7 @@ def _as_estimate(estimate) -> Estimate:
     return est
 
 
-def _gap_words(x: float, mid: float, scale: str) -> str:
+def _gap_words(x: float, mid: float) -> str:
     """How far the article's figure is from the central estimate, in words: "3% higher", "about 2.5 times"."""
     if mid == 0 or x == 0 or (x > 0) != (mid > 0):
         return "a different sign"
@@ -234,7 +234,7 @@ def _judge(claimed: float, estimate, *, tolerance: float, direction: str, precis
         return Verdict("contradicted", f"{what}the package finds {found}, so \"at most {said}\" does not hold: even the "
                                        f"bottom of the range exceeds it by more than {tol}.")
 
-    gap = _gap_words(c, est.central, scale)
+    gap = _gap_words(c, est.central)
     inside = lo - p <= x <= hi + p
     if scale == "linear" and not inside and mid != 0 and x != 0 and (mid > 0) != (x > 0) \
             and (lo > 0) == (hi > 0):
