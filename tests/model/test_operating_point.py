@@ -140,9 +140,11 @@ def test_cross_node_all_to_all_by_hand():
 
 
 def test_stored_fit_matches_deepseek_v31_on_8xb200_across_batch():
-    """The saturation term: across batch 8 to ~3,000 the stored serving fit stays within 2.2x of ML.ENERGY's
-    DeepSeek-V3.1 runs (without it the model was 3-4x too low at batch ~3,000), median within 1.2x. Honest
-    bound: past batch 1,000 the model is still 1.5-2.1x too low in J/token for this model."""
+    """The saturation term: across batch 8 to ~3,000 the stored serving fit stays within 2.3x of ML.ENERGY's
+    DeepSeek-V3.1 runs (without it the model was 3-4x too low at batch ~3,000), median within 1.25x. Honest
+    bound: past batch 1,000 the model is still 1.7-2.2x too low in J/token for this model (its per-sequence time
+    is about twice the other nine models' pooled value); at the reference speed, 18-25 tokens/s per user
+    (batches 128 and 256), it is 15-25% low."""
     from tokenecon.model import calibration as cal
 
     meas = data.load("energy_measurements")
@@ -152,8 +154,11 @@ def test_stored_fit_matches_deepseek_v31_on_8xb200_across_batch():
     j, tps = cal.predict(w, efficiency.calibrated("B200"), throughput=True)
     big = g.batch.to_numpy() > 1000
     assert big.sum() >= 3
-    assert np.all(cal.ratio_error(j, g.j_per_token) < 2.2)
-    assert np.median(cal.ratio_error(j, g.j_per_token)) < 1.2
+    assert np.all(cal.ratio_error(j, g.j_per_token) < 2.3)
+    assert np.median(cal.ratio_error(j, g.j_per_token)) < 1.25
+    per_user = g.tokens_per_s.to_numpy() / g.batch.to_numpy()
+    band = (per_user >= 18) & (per_user <= 25)
+    assert band.sum() == 2 and np.all(np.abs(j[band] / g.j_per_token.to_numpy()[band] - 1) < 0.3)
     assert np.all(cal.ratio_error(tps[big], g.tokens_per_s[big]) < 2.0)  # was 2.9-4.5x before the term
     # throughput saturates: from batch ~2,000 to ~3,000 the model gains under 25% (measured: -3%)
     order = np.argsort(g.batch.to_numpy())

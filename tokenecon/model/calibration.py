@@ -15,8 +15,11 @@ Two regimes are fitted separately:
 Each fit matches log J/token *and* log tokens/s together, so time and energy are pinned separately
 (without throughput, low utilisations can masquerade as energy).
 
-Fits minimise squared log errors (scipy ``least_squares``, fixed start, bounded), so they are
-deterministic. Errors: the probe's median absolute percentage error; ML.ENERGY's median ratio error
+Fits minimise a robust (soft-L1) loss of the log errors (scipy ``least_squares``, fixed start, bounded), so
+they are deterministic: an error within about ±20% counts as its square, a larger one about linearly
+(:data:`ROBUST_LOSS`, :data:`ROBUST_SCALE`), so that a few runs far from any roofline (ML.ENERGY's
+Qwen3-Coder-480B fp8 runs with data-parallel attention on B200, 3-8x slower than the same model in bf16 on
+the same GPUs) do not pull every other run's prediction towards them. Errors: the probe's median absolute percentage error; ML.ENERGY's median ratio error
 (max(pred/meas, meas/pred)), in-sample and leave-one-model-out (each model predicted by factors fitted
 without it). Results are stored in the ``energy_calibration`` table by ``tokenecon data build`` (see
 :func:`build_calibration_table`); :func:`efficiency` reads that table, so notebooks never refit.
@@ -53,9 +56,13 @@ SERVING_PARAMS = ("flop_util", "busy_power_w", "moe_layer_overhead_s", "seq_over
 #: Serving-regime factors never identified by the ML.ENERGY runs, carried over from the probe fit.
 TIED_TO_PROBE = ("bw_util", "step_overhead_s", "flop_energy_factor", "byte_energy_factor")
 #: A candidate serving factor counts as identified when tying it to the probe's value raises the fit's
-#: squared log error by more than this fraction. On the B200 runs no step is compute-bound at any
+#: loss (:func:`loss`) by more than this fraction. On the B200 runs no step is compute-bound at any
 #: flop_util above 0.4, so the loss is flat there and flop_util is tied (the rule decides it, not a list).
 IDENTIFIED_MIN_LOSS_RISE = 1e-4
+#: The fits' loss on log errors (scipy ``least_squares`` ``loss``) and its scale (log units): soft-L1 is
+#: quadratic for errors well below the scale and grows like its absolute value beyond it.
+ROBUST_LOSS = "soft_l1"
+ROBUST_SCALE = 0.2
 #: Significant digits stored: the factors move in the 8th digit between BLAS kernels; three digits is
 #: far below their real uncertainty and far above that noise.
 STORED_DIGITS = 3
@@ -177,15 +184,23 @@ def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows
         j, tps = predict(work, eff_of(x), rows, throughput=True)
         return np.concatenate([np.log(j) - meas, np.log(tps) - meas_tps])
 
-    res = least_squares(resid, x0, bounds=(lo, hi), x_scale=x_scale, method="trf")
+    res = least_squares(resid, x0, bounds=(lo, hi), x_scale=x_scale, method="trf", loss=ROBUST_LOSS,
+                        f_scale=ROBUST_SCALE)
     return eff_of(res.x)
 
 
+def robust_cost(residuals) -> float:
+    """The soft-L1 cost :func:`fit` minimises for these log residuals: f² Σ 2(√(1 + (r/f)²) − 1), f =
+    :data:`ROBUST_SCALE` (scipy's definition, without its factor ½)."""
+    z = (np.asarray(residuals, dtype=float) / ROBUST_SCALE) ** 2
+    return float(ROBUST_SCALE ** 2 * np.sum(2.0 * (np.sqrt(1.0 + z) - 1.0)))
+
+
 def loss(work: _Work, eff: Efficiency, rows=slice(None)) -> float:
-    """Sum of squared log errors of J/token and tokens/s (what :func:`fit` minimises)."""
+    """The robust cost of the log errors of J/token and tokens/s (what :func:`fit` minimises)."""
     j, tps = predict(work, eff, rows, throughput=True)
     r = np.concatenate([np.log(j) - np.log(work.measured[rows]), np.log(tps) - np.log(work.tokens_per_s[rows])])
-    return float(r @ r)
+    return robust_cost(r)
 
 
 def identified_fit(work: _Work, base: Efficiency, candidates=SERVING_PARAMS) -> tuple[Efficiency, tuple]:

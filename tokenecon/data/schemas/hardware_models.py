@@ -625,7 +625,8 @@ ENERGY_CALIBRATION = Table(
     "moe_layer_overhead_s and seq_overhead_s, those the runs identify, i.e. tying one to the probe's value worsens the fit by more than "
     "0.01%; bw_util, step_overhead_s, the energy per FLOP/byte factors and any unidentified factor are tied to the "
     "probe fit, and the columns fitted_parameters and tied_parameters say which). Fitted jointly on "
-    "log J/token and log tokens/s. Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
+    "log J/token and log tokens/s with a robust (soft-L1) loss, so a few runs far from any roofline do not pull "
+    "the others. Errors in-sample and out of sample (leave-one-model-out; leave-one-point-out for the probe).",
     columns=(
         Column("regime", "str", "probe or serving", allowed=("probe", "serving")),
         Column("hardware", "str", "GPU type the factors were fitted on"),
@@ -659,7 +660,8 @@ ENERGY_CALIBRATION = Table(
     key=("regime", "hardware"),
     sources=(SRC_MLENERGY, SRC_PROBE),
     derivation="tokenecon.model.calibration.calibrate on the energy_measurements, models, hardware and gpu_energy_probe "
-    "tables; bounded least squares on log errors from a fixed start; factors and errors "
+    "tables; bounded robust (soft-L1, scale 0.2 in log units) least squares on log errors from a fixed start; "
+    "factors and errors "
     "stored at 3 significant digits (the fit moves only in the 8th digit between BLAS kernels).",
     kind="fitted",
     inputs=("energy_measurements", "models", "hardware", "gpu_energy_probe"),
@@ -692,7 +694,8 @@ ENERGY_CALIBRATION_BOOTSTRAP = Table(
     key=("hardware", "replicate"),
     sources=(SRC_MLENERGY, SRC_PROBE),
     derivation="tokenecon.model.calibration.bootstrap_table: 20 replicates per GPU type, seeded resampling of "
-    "models, bounded least squares on log J/token and log tokens/s started at the stored fit; refitted factors "
+    "models, bounded robust (soft-L1) least squares on log J/token and log tokens/s started at the stored fit; "
+    "refitted factors "
     "stored at 2 significant digits.",
     kind="fitted",
     inputs=("energy_measurements", "models", "hardware", "gpu_energy_probe", "energy_calibration"),
