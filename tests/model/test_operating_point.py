@@ -133,10 +133,23 @@ def test_multi_token_prediction_computes_two_tokens_and_keeps_one_plus_acceptanc
 def test_cross_node_all_to_all_by_hand():
     shape = en.model_shape("deepseek-v3")
     assert en.network_time_s(shape, "H800", n_gpus=8, computed_tokens=1000) == 0.0  # one NVLink node
-    t = float(en.network_time_s(shape, "H800", n_gpus=144, computed_tokens=1000))
-    # 58 MoE layers x 8 experts x 7168 x 3 bytes per token, 136/144 of it off-node, over 144 x 50 GB/s
-    assert t == pytest.approx(1000 * 58 * 8 * 7168 * 3 * (136 / 144) / (144 * 50e9))
+    t = float(en.network_time_s(shape, "H800", n_gpus=16, computed_tokens=1000))
+    # two nodes: a token's 8 of 256 experts all miss the other node's 128 with probability
+    # (128/256)(127/255)...(121/249); otherwise one transfer of 7,168 x 3 bytes per MoE layer (58), over 16 x 50 GB/s
+    miss = np.prod([(128 - i) / (256 - i) for i in range(8)])
+    assert t == pytest.approx(1000 * 58 * (1 - miss) * 7168 * 3 / (16 * 50e9))
     assert en.network_time_s(shape, "GB200", n_gpus=72, computed_tokens=1000) == 0.0  # NVL72 rack
+
+
+def test_remote_nodes_per_token_against_a_simulation():
+    """The expected number of other nodes a token's experts sit on, against drawing the experts (second method)."""
+    rng = np.random.default_rng(5)
+    for e, k, nodes in ((256, 8, 18), (256, 8, 4), (128, 8, 2), (384, 8, 16)):
+        picks = np.stack([rng.choice(e, size=k, replace=False) for _ in range(20_000)]) // (e // nodes)
+        home = rng.integers(0, nodes, size=len(picks))  # the token's own node
+        touched = np.array([len(set(p) - {h}) for p, h in zip(picks, home)])
+        assert en.remote_nodes_per_token(e, k, nodes) == pytest.approx(touched.mean(), rel=0.01), (e, k, nodes)
+    assert en.remote_nodes_per_token(256, 8, 1) == 0.0
 
 
 def test_stored_fit_matches_deepseek_v31_on_8xb200_across_batch():

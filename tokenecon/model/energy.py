@@ -287,24 +287,41 @@ NVLINK_DOMAIN_GPUS = {"GB200": 72}
 #: Scale-out (between nodes) network bandwidth per GPU, bytes/s: one 400 Gb/s InfiniBand NIC per GPU
 #: (DeepSeek's H800 cluster, ConnectX-7 400G; the common HGX build), i.e. ~50 GB/s.
 SCALE_OUT_BYTES_PER_S_PER_GPU = 50e9
-#: Bytes per token per routed expert of an expert-parallel all-to-all: dispatch in fp8 (1 byte per hidden
-#: element) and combine in bf16 (2 bytes), DeepSeek's DeepEP formats.
+#: Bytes per hidden element of one token's transfer to one other node in an expert-parallel all-to-all:
+#: dispatch in fp8 (1 byte per hidden element) and combine in bf16 (2 bytes), DeepSeek's DeepEP formats.
 A2A_BYTES_PER_HIDDEN = 3.0
+
+
+def remote_nodes_per_token(n_experts, experts_per_token, n_nodes) -> float:
+    """Expected number of *other* nodes holding at least one of a token's ``experts_per_token`` routed experts,
+    with the ``n_experts`` spread evenly over ``n_nodes`` nodes and the k experts a uniform draw without
+    replacement: another node (E/n experts) is missed with probability Π_{i<k} (E − E/n − i)/(E − i), so
+    (n − 1)(1 − that) other nodes are touched."""
+    n, e, k = float(n_nodes), float(n_experts), int(round(float(experts_per_token)))
+    if n <= 1 or e <= 0 or k <= 0:
+        return 0.0
+    miss = 1.0
+    for i in range(k):
+        miss *= max(e - e / n - i, 0.0) / (e - i)
+    return (n - 1.0) * (1.0 - miss)
 
 
 def network_time_s(shape: ModelShape, hardware_name: str, *, n_gpus: int, computed_tokens):
     """Time of one step's expert-parallel all-to-all over the scale-out network (s; 0 inside one NVLink domain).
 
-    Each token is sent to its k routed experts in every MoE layer and combined back:
-    k × d_model × :data:`A2A_BYTES_PER_HIDDEN` bytes per token per layer; with experts spread evenly over
-    ``n_gpus``, the share 1 − domain/n of them sits on other nodes; the instance's GPUs send in parallel at
+    A token's hidden state crosses the scale-out network once per *other node* holding one of its k routed
+    experts, in every MoE layer, and is combined back the same way (DeepSeek's DeepEP: one transfer to the
+    GPU of the same in-node index on each target node, then NVLink inside it — DeepSeek-V3 report §3.2.2):
+    :func:`remote_nodes_per_token` × d_model × :data:`A2A_BYTES_PER_HIDDEN` bytes per token per layer, with the
+    experts spread evenly over the instance's n/domain nodes; the instance's GPUs send in parallel at
     :data:`SCALE_OUT_BYTES_PER_S_PER_GPU` each."""
     domain = NVLINK_DOMAIN_GPUS.get(hardware_name, 8)
     if not shape.is_moe or n_gpus <= domain or shape.d_model <= 0:
         return 0.0
-    per_token = shape.n_moe_layers * shape.experts_per_token * shape.d_model * A2A_BYTES_PER_HIDDEN
-    off_node = 1.0 - domain / n_gpus
-    return np.asarray(computed_tokens, dtype=float) * per_token * off_node / (n_gpus * SCALE_OUT_BYTES_PER_S_PER_GPU)
+    nodes = n_gpus / domain
+    per_token = (shape.n_moe_layers * remote_nodes_per_token(shape.n_experts, shape.experts_per_token, nodes)
+                 * shape.d_model * A2A_BYTES_PER_HIDDEN)
+    return np.asarray(computed_tokens, dtype=float) * per_token / (n_gpus * SCALE_OUT_BYTES_PER_S_PER_GPU)
 
 
 def expected_distinct_experts(n_experts, experts_per_token, tokens):
@@ -357,6 +374,8 @@ class StepResult:
     bytes_per_step: np.ndarray
     tokens_per_step: np.ndarray
     n_gpus: int
+    network_time_s: np.ndarray | float = 0.0  # the step's cross-node all-to-all (overlapped: inside the max)
+    power_time_s: np.ndarray | float = 0.0  # the time the board's power cap alone imposes (inside the max)
 
 
 def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_parallel: int = 1,
@@ -407,13 +426,16 @@ def step_work(shape: ModelShape, *, batch, context, phase: str = "decode", data_
 
 
 def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, tdp_w, idle_w, j_per_flop, j_per_byte,
-                     efficiency: Efficiency, no_overhead=False, n_moe_layers=0.0, sequences=None, network_time_s=0.0):
+                     efficiency: Efficiency, no_overhead=False, n_moe_layers=0.0, sequences=None, network_time_s=0.0,
+                     with_power_time=False):
     """Step time (s) and GPU-board energy (J) from the work of a step; all arguments broadcast.
 
     ``sequences``: sequences per scheduler in the step (batch / data-parallel replicas), charged
     ``seq_overhead_s`` each (None: no per-sequence time).
     ``network_time_s``: time of the step's expert-parallel all-to-all across nodes (:func:`network_time_s`),
-    overlapped with compute (two micro-batches, as DeepSeek serves), so it enters the max, not the sum."""
+    overlapped with compute (two micro-batches, as DeepSeek serves), so it enters the max, not the sum.
+    Returns (step time, energy, compute time, memory time), and with ``with_power_time`` also the time the power
+    cap alone would impose (dynamic energy over the board's headroom above idle and busy power)."""
     eff = efficiency
     u = _check("flop_util", eff.flop_util, 0.0, inclusive=False)
     m = _check("bw_util", eff.bw_util, 0.0, inclusive=False)
@@ -434,7 +456,8 @@ def step_time_energy(tokens, flops, bytes_, *, n_gpus, peak_flops, bandwidth, td
     dyn = fe * jf * flops + be * jb * bytes_
     t_p = dyn / (n_gpus * np.maximum(tdp_w - idle - busy, 1.0))  # power cap: the board cannot exceed its TDP
     t = np.maximum(np.maximum(np.maximum(t_c, t_m), t_p), network_time_s) + ovh
-    return t, n_gpus * (idle + busy) * t + dyn, t_c, t_m
+    energy = n_gpus * (idle + busy) * t + dyn
+    return (t, energy, t_c, t_m, t_p) if with_power_time else (t, energy, t_c, t_m)
 
 
 def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: str = "decode", n_gpus: int = 1,
@@ -459,12 +482,12 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
     jf = hw.j_per_flop if j_per_flop is None else j_per_flop
     jf = np.asarray(jf, dtype=float) * (hw.peak_flops_bf16 / peak)
     n = int(n_gpus)
-    t, energy, t_c, t_m = step_time_energy(
+    t, energy, t_c, t_m, t_p = step_time_energy(
         tokens, flops, bytes_, n_gpus=n, peak_flops=peak, bandwidth=hw.bandwidth, tdp_w=hw.tdp_w,
         idle_w=hw.idle_w if idle_w is None else idle_w, j_per_flop=jf,
         j_per_byte=hw.j_per_byte if j_per_byte is None else j_per_byte,
         efficiency=efficiency or PRIOR_EFFICIENCY, no_overhead=PHASE_ALIASES.get(phase) == "cached_input",
-        n_moe_layers=shape.n_moe_layers, sequences=seqs, network_time_s=net)
+        n_moe_layers=shape.n_moe_layers, sequences=seqs, network_time_s=net, with_power_time=True)
     return StepResult(
         j_per_token=energy / tokens,
         tokens_per_s_per_gpu=tokens / t / n,
@@ -476,18 +499,23 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
         bytes_per_step=bytes_,
         tokens_per_step=tokens,
         n_gpus=n,
+        network_time_s=net,
+        power_time_s=t_p,
     )
 
 
 def bound_of(result: StepResult, tdp_w: float) -> str:
-    """What limits a (scalar) step: "power" (the board at its TDP), else the largest of "compute", "memory"
-    and "overhead" (the fixed, per-MoE-layer and per-sequence time, and the cross-node all-to-all beyond
-    the roofline terms)."""
+    """What limits a (scalar) step: the largest of "compute", "memory", "power" (the board's power cap: the step's
+    dynamic energy over its headroom above idle and busy power), "network" (the cross-node expert all-to-all,
+    overlapped with the others) and "overhead" (the fixed, per-MoE-layer and per-sequence time added on top);
+    "power" also whenever the board draws its TDP."""
     if float(np.asarray(result.power_w_per_gpu)) >= 0.99 * tdp_w:
         return "power"
-    tc, tm = float(np.asarray(result.compute_time_s)), float(np.asarray(result.memory_time_s))
-    rest = float(np.asarray(result.step_time_s)) - max(tc, tm)
-    return max((("compute", tc), ("memory", tm), ("overhead", rest)), key=lambda kv: kv[1])[0]
+    parts = {"compute": result.compute_time_s, "memory": result.memory_time_s, "power": result.power_time_s,
+             "network": result.network_time_s}
+    parts = {k: float(np.asarray(v)) for k, v in parts.items()}
+    parts["overhead"] = float(np.asarray(result.step_time_s)) - max(parts.values())
+    return max(parts.items(), key=lambda kv: kv[1])[0]
 
 
 # --------------------------------------------------------------------------- public API by name
