@@ -101,3 +101,19 @@ def test_user_speed_sets_the_batch_and_the_scenario_draws_it(capsys):
     # a faster per-user speed means a smaller batch and more energy per token
     assert fixed["batch"] < drawn["batch"]
     assert fixed["gpu_j_per_token"]["median"] > drawn["gpu_j_per_token"]["median"]
+
+
+def test_a_deployment_names_each_phase_instance(capsys):
+    """DeepSeek's deployment sizes prefill and decode apart: the text says each phase's GPUs and context, the
+    JSON carries them per phase; a dense model is refused in one line naming the option."""
+    rc, out, _ = _run(capsys, "--model", "deepseek-v3", "--scenario", "deepseek-deployment", "--draws", "200")
+    assert rc == 0
+    assert "deepseek-v3 on H800 (fp8)" in out.splitlines()[0]
+    assert "input tokens on 32 GPUs, context 2,048 (" in out and "output tokens on 144 GPUs, context 4,989 (" in out
+    rc, out, _ = _run(capsys, "--model", "deepseek-v3", "--scenario", "deepseek-deployment", "--draws", "200",
+                      "--format", "json")
+    o = json.loads(out)
+    assert {ph: (d["n_gpus"], d["context"]) for ph, d in o["phases"].items()} == {"input": (32, 2048),
+                                                                               "output": (144, 4989)}
+    rc, out, err = _run(capsys, "--model", "llama-3.1-8b", "--scenario", "deepseek-deployment")
+    assert rc == 2 and err.count("\n") == 1 and "scenario: 'deepseek-deployment'" in err and "Traceback" not in err

@@ -241,3 +241,59 @@ def test_interactivity_frontier_falls_with_speed():
     f = serving.interactivity_frontier("llama-3.1-8b", "H100", user_tokens_per_s=[10, 30, 60, 120])
     assert list(f["user_tokens_per_s"]) == [10, 30, 60, 120]
     assert f["gpu_j_per_token"].is_monotonic_increasing and f["batch"].is_monotonic_decreasing
+
+
+# --------------------------------------------------------------------------- DeepSeek's deployment as a scenario
+
+def test_deepseek_deployment_serves_prefill_and_decode_on_their_own_instances():
+    from tokenecon.model import energy as en
+    from tokenecon.model.efficiency import calibrated
+
+
+    out = serving.build_case("deepseek-v3", phase="output", scenario="deepseek-deployment")
+    inp = serving.build_case("deepseek-v3", phase="input", scenario="deepseek-deployment")
+    assert (out.hardware, out.n_gpus, out.data_parallel, out.context) == ("H800", 144, 144, 4989)
+    assert (inp.n_gpus, inp.context) == (32, 2048)
+    # one 2,048-token prompt per GPU per step
+    assert inp.point.tokens_per_second_per_gpu == pytest.approx(float(en.tokens_per_second_per_gpu(
+        "deepseek-v3", "H800", batch=32, context=2048, phase="prefill", n_gpus=32)))
+    # second path: the operating point called directly with DeepSeek's disclosed decode deployment
+    shape, hw = en.model_shape("deepseek-v3"), en.hardware_energy("H800")
+    op = en.latency_operating_point(shape, hw, user_tokens_per_s=21.0, context=4989, n_gpus=144,
+                                    efficiency=calibrated("H800"), data_parallel=144)
+    assert out.batch == op.batch
+    assert out.point.tokens_per_second_per_gpu == pytest.approx(float(op.result.tokens_per_s_per_gpu))
+    repro = serving.deepseek_decode_reproduction().set_index("user_tokens_per_s")
+    assert 8 * out.point.tokens_per_second_per_gpu == pytest.approx(repro.loc[21.0, "node_tokens_per_s"])
+    # prefill across 4 nodes: each of 32 x 2,048 tokens goes once to every other node holding one of its 8 of
+    # 256 experts (3 x (1 - (192/256)(191/255)...(185/249)) of them), 7,168 x 3 bytes in each of 58 MoE layers,
+    # over 32 x 50 GB/s - overlapped with compute, so the step is the longest of the roofline, power and network
+    # times, plus the fixed, per-MoE-layer and per-prompt times
+    remote = 3 * (1 - np.prod([(192 - i) / (256 - i) for i in range(8)]))
+    net = 32 * 2048 * 58 * remote * 7168 * 3 / (32 * 50e9)
+    e = calibrated("H800")
+    r = en.roofline(shape, hw, batch=32, context=2048, phase="prefill", n_gpus=32, efficiency=e)
+    assert float(r.network_time_s) == pytest.approx(net)
+    longest = max(float(r.compute_time_s), float(r.memory_time_s), float(r.power_time_s), net)
+    step = longest + e.step_overhead_s + 58 * e.moe_layer_overhead_s + 32 * e.seq_overhead_s
+    assert inp.point.tokens_per_second_per_gpu == pytest.approx(32 * 2048 / step / 32)
+    # 32 H800 run 65,536 prompt tokens a step near their 700 W: the power cap, not the network, sets the pace
+    assert inp.bound == "power" and float(r.power_time_s) > net > float(r.compute_time_s)
+
+
+def test_deepseek_deployment_refuses_a_dense_model_and_yields_to_explicit_gpus():
+    with pytest.raises(ValueError, match="scenario: 'deepseek-deployment' .* dense model"):
+        serving.build_case("llama-3.1-8b", phase="output", scenario="deepseek-deployment")
+    c = serving.build_case("deepseek-v3", phase="output", scenario="deepseek-deployment", n_gpus=16)
+    assert c.n_gpus == 16 and c.data_parallel in (1, 16)  # the better of one replica and one per GPU, as elsewhere
+    assert "separate instances" in serving.SCENARIOS["deepseek-deployment"]
+    assert "between 18 and 25" in serving.SCENARIOS["reference"]  # the description quotes the drawn band
+
+
+def test_deepseek_cross_check_uses_the_deployment_by_default():
+    df = serving.deepseek_cross_check(draws=300).set_index("quantity")
+    assert "decode on 144 GPUs (144 attention replicas) over a 4,989-token KV" in df.loc[
+        "Decode throughput per 8-GPU node", "basis"]
+    assert "32-GPU instances" in df.loc["Prefill throughput per 8-GPU node, cache hits included", "basis"]
+    ref = serving.deepseek_cross_check(draws=300, scenario="reference").set_index("quantity")
+    assert "decode on 16 GPUs" in ref.loc["Decode throughput per 8-GPU node", "basis"]

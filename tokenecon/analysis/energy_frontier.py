@@ -82,7 +82,8 @@ def _reference_facility_j(model: str, phase: str, country: str = "US", draws: in
 
 def _deepseek_day_it_j(model: str = "deepseek-v3") -> float:
     """IT J per output token of DeepSeek's day in its disclosed deployment, all energy charged to output:
-    decode on 144 H800 at 21 tokens/s per user + the day's prefill (32 GPUs) and cache-hit input per output token,
+    decode on 144 H800 at 21 tokens/s per user + the day's prefill (32-GPU instances, one 2,048-token prompt per
+    GPU per step, as the deployment scenario serves it) and cache-hit input per output token,
     GPU energy x (1 + the default server overhead)."""
     from tokenecon.model import energy as en
     from tokenecon.model import serving
@@ -90,8 +91,9 @@ def _deepseek_day_it_j(model: str = "deepseek-v3") -> float:
 
     dec = serving.deepseek_decode_reproduction(model=model)
     j_dec = float(dec.loc[dec["user_tokens_per_s"] == 21.0, "gpu_j_per_token"].iloc[0])
-    j_pre = float(en.joules_per_token(model, "H800", batch=32, context=2048, phase="prefill", n_gpus=32))
-    j_hit = float(en.joules_per_token(model, "H800", batch=32, context=2048, phase="cached_input", n_gpus=32))
+    n_pre = serving.DEEPSEEK_PREFILL_GPUS
+    j_pre = float(en.joules_per_token(model, "H800", batch=n_pre, context=2048, phase="prefill", n_gpus=n_pre))
+    j_hit = float(en.joules_per_token(model, "H800", batch=n_pre, context=2048, phase="cached_input", n_gpus=n_pre))
     in_per_out = D.input_tokens_per_day / D.output_tokens_per_day
     gpu = j_dec + in_per_out * ((1 - D.cache_hit_share) * j_pre + D.cache_hit_share * j_hit)
     return gpu * (1.0 + en.default_server_overhead())

@@ -108,6 +108,8 @@ def compute(args) -> dict:
                                             "gpu_j_per_token", "facility_j_per_token", "usd_per_gpu_hour")}
         d = {k: _q(v) for k, v in est.items()}
         d["batch"] = case.batch if ph != "input" else case.n_gpus
+        d["n_gpus"] = case.n_gpus  # GPUs of this phase's instance (a deployment may size prefill and decode apart)
+        d["context"] = case.context
         d["tokens_per_second_per_gpu"] = case.point.tokens_per_second_per_gpu
         d["gpu_power_w"] = case.point.gpu_power_w
         d["bound"] = case.bound
@@ -129,9 +131,13 @@ def compute(args) -> dict:
 
 
 def _text(o: dict) -> str:
-    lines = [f"{o['model']} on {o['n_gpus']} x {o['hardware']} ({o['precision']}), {o['country']} electricity "
-             f"${o['electricity_usd_per_kwh']:.4f}/kWh, scenario {o['scenario']}, context {o['context']} "
-             f"({o['draws']} draws, seed {o['seed']}; median [90% interval])"]
+    apart = len({(d["n_gpus"], d["context"]) for d in o["phases"].values()}) > 1
+    where = (f"on {o['hardware']} ({o['precision']})" if apart else
+             f"on {o['n_gpus']} x {o['hardware']} ({o['precision']})")
+    lines = [f"{o['model']} {where}, {o['country']} electricity "
+             f"${o['electricity_usd_per_kwh']:.4f}/kWh, scenario {o['scenario']}"
+             + ("" if apart else f", context {o['context']}")
+             + f" ({o['draws']} draws, seed {o['seed']}; median [90% interval])"]
     fmt = lambda q, f="{:.4f}": f"{f.format(q['median'])} [{f.format(q['low'])}-{f.format(q['high'])}]"  # noqa: E731
     for ph, d in o["phases"].items():
         speed = ""
@@ -139,7 +145,8 @@ def _text(o: dict) -> str:
             drawn = d.get("user_tokens_per_s_drawn")
             speed = (f", {d['user_tokens_per_s']:g} tokens/s per user"
                      + (f" (drawn {drawn[0]:g}-{drawn[2]:g})" if drawn else "") + f", {d['limited_by']}-limited")
-        lines.append(f"  {ph} tokens (batch {d['batch']:,}{speed}, {d['tokens_per_second_per_gpu']:,.0f} tok/s per GPU, "
+        inst = f" on {d['n_gpus']} GPUs, context {d['context']:,}" if apart else ""
+        lines.append(f"  {ph} tokens{inst} (batch {d['batch']:,}{speed}, {d['tokens_per_second_per_gpu']:,.0f} tok/s per GPU, "
                      f"{d['gpu_power_w']:.0f} W per GPU, {d['bound']}-bound):")
         lines.append(f"    total        {fmt(d['total_usd_per_mtok'])} USD per M tokens")
         lines.append(f"    capex        {fmt(d['capex_usd_per_mtok'])}")

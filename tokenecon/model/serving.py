@@ -29,11 +29,29 @@ from tokenecon.units import PRICE_PHASES, check_number
 from tokenecon.model import montecarlo as uncertainty
 from tokenecon.estimate import Estimate
 
+#: Per-user output speed of the reference scenarios (output tokens per second per user): DeepSeek serves at
+#: 20-22 (open-infra-index day 6), InferenceX compares chips at ~23 for DeepSeek-R1; the Monte Carlo draws it
+#: from a triangular distribution between 18 and 25 with mode 21 (an assumption: DeepSeek's band widened by
+#: ~15% either side), so the operating point's uncertainty is inside every interval. Energy per token is
+#: steep in this speed near a chip's fastest decode (the weights must be read every step), so the band matters.
+USER_TOKENS_PER_S = (18.0, 21.0, 25.0)
+
+#: DeepSeek's disclosed deployment (open-infra-index day 6): decode instances of 144 GPUs (18 nodes) with
+#: expert parallelism across them and data-parallel attention, average KV length 4,989 tokens, 20-22 output
+#: tokens/s per user (14.8k output tokens/s per 8-GPU node on average); prefill instances of 32 GPUs (4 nodes).
+DEEPSEEK_DECODE_GPUS = 144
+DEEPSEEK_PREFILL_GPUS = 32
+DEEPSEEK_KV_LENGTH = 4989
+DEEPSEEK_USER_TOKENS_PER_S = (20.0, 21.0, 22.0)
+
+_SPEED_WORDS = (f"a per-user speed of {USER_TOKENS_PER_S[1]:g} output tokens per second (DeepSeek's disclosed "
+                f"{DEEPSEEK_USER_TOKENS_PER_S[0]:g}-{DEEPSEEK_USER_TOKENS_PER_S[2]:g}; drawn between "
+                f"{USER_TOKENS_PER_S[0]:g} and {USER_TOKENS_PER_S[2]:g} in the Monte Carlo)")
+
 #: Scenario name -> one-line description (what other reports show).
 SCENARIOS: dict[str, str] = {
     "reference": (
-        "serving on H100 SXM at a per-user speed of 21 output tokens per second (DeepSeek's disclosed 20-22; drawn "
-        "between 15 and 30 in the Monte Carlo), the largest batch that meets it and fits in memory, 2,048-token "
+        f"serving on H100 SXM at {_SPEED_WORDS}, the largest batch that meets it and fits in memory, 2,048-token "
         "context, the model's released precision, on the fewest GPUs that hold the weights; utilisation (central "
         "0.8) and PUE (central 1.3) drawn from the uncertain-inputs table"
     ),
@@ -46,7 +64,18 @@ SCENARIOS: dict[str, str] = {
     "ascend-910b": "the reference per-user speed on Huawei Ascend 910B (domestic chip)",
     "h200": "the reference per-user speed on H200 (export licence allowed late 2025)",
     "b200": "the reference per-user speed on B200 (Blackwell)",
+    "deepseek-deployment": (
+        f"DeepSeek's disclosed deployment on H800, prefill and decode on separate instances: decode on "
+        f"{DEEPSEEK_DECODE_GPUS} GPUs ({DEEPSEEK_DECODE_GPUS // 8} nodes) with the experts spread across them and "
+        f"one attention replica per GPU, at {_SPEED_WORDS} over a {DEEPSEEK_KV_LENGTH:,}-token average KV; prefill on "
+        f"{DEEPSEEK_PREFILL_GPUS} GPUs ({DEEPSEEK_PREFILL_GPUS // 8} nodes) over 2,048-token prompts; mixture-of-experts "
+        "models only"
+    ),
 }
+
+#: Scenario name -> short name in words (tables and chart labels).
+SCENARIO_NAMES = {"reference": "reference (fewest GPUs per instance)", "small-batch": "small batch",
+                  "deepseek-deployment": "DeepSeek's deployment (32-GPU prefill, 144-GPU decode)"}
 
 
 @dataclass(frozen=True)
@@ -55,14 +84,15 @@ class ScenarioSettings:
     batch_per_gpu: int  # used when the scenario has no per-user speed (and as the cap of a fixed-batch case)
     context: int
     user_tokens_per_s: float | None = None  # per-user output speed that sets the batch (None: batch_per_gpu)
+    gpus_by_phase: tuple = ()  # ((phase, GPUs per instance), ...): a deployment's instance sizes (else the fewest)
+    decode_data_parallel: int | None = None  # attention replicas of a decode instance (None: the better of 1, n)
+    decode_context: int | None = None  # KV length decode attends to (None: ``context``)
+    moe_only: bool = False  # the deployment spreads experts over many GPUs: refuse a dense model
+
+    def gpus_for(self, phase: str) -> int | None:
+        return dict(self.gpus_by_phase).get(phase)
 
 
-#: Per-user output speed of the reference scenarios (output tokens per second per user): DeepSeek serves at
-#: 20-22 (open-infra-index day 6), InferenceX compares chips at ~23 for DeepSeek-R1; the Monte Carlo draws it
-#: from a triangular distribution between 18 and 25 with mode 21 (an assumption: DeepSeek's band widened by
-#: ~15% either side), so the operating point's uncertainty is inside every interval. Energy per token is
-#: steep in this speed near a chip's fastest decode (the weights must be read every step), so the band matters.
-USER_TOKENS_PER_S = (18.0, 21.0, 25.0)
 #: Grid of per-user speeds on which the operating point is solved for the Monte Carlo (interpolated between).
 INTERACTIVITY_GRID_POINTS = 7
 
@@ -75,6 +105,11 @@ _SETTINGS = {
     "ascend-910b": ScenarioSettings("Ascend 910B", 128, 2048, _U),
     "h200": ScenarioSettings("H200", 128, 2048, _U),
     "b200": ScenarioSettings("B200", 128, 2048, _U),
+    "deepseek-deployment": ScenarioSettings(
+        "H800", 128, 2048, _U,
+        gpus_by_phase=(("output", DEEPSEEK_DECODE_GPUS), ("input", DEEPSEEK_PREFILL_GPUS),
+                       ("cached_input", DEEPSEEK_PREFILL_GPUS)),
+        decode_data_parallel=DEEPSEEK_DECODE_GPUS, decode_context=DEEPSEEK_KV_LENGTH, moe_only=True),
 }
 
 PHASES = PRICE_PHASES  # the names the cost and price tables use (tokenecon.units)
@@ -212,7 +247,7 @@ class Case:
     point: uncertainty.ServingPoint
     dists: dict
     electricity_usd_per_kwh: float
-    bound: str  # "power" (at the board limit), else the largest of "compute", "memory", "overhead"
+    bound: str  # "power" (at the board limit), else the largest of "compute", "memory", "network", "overhead"
     user_tokens_per_s: float | None = None  # per-user speed that set the batch (central), None for a fixed batch
     data_parallel: int = 1
     limited_by: str = "batch"  # "latency", "memory" (the KV pool), or "batch" (fixed by the caller/scenario)
@@ -296,7 +331,9 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     key = _model_key(model)
     hw = hardware_name(hardware or st.hardware)
     region = region_code(country)
-    ctx = st.context if context is None else int(_positive("context", context, lo=0.0, inclusive=True))
+    energy_phase = _ENERGY_PHASE[phase]
+    scen_ctx = st.decode_context if (energy_phase == "decode" and st.decode_context) else st.context
+    ctx = scen_ctx if context is None else int(_positive("context", context, lo=0.0, inclusive=True))
     utilisation = _positive("utilisation", utilisation, hi=1.0)
     pue = _positive("pue", pue, lo=1.0, inclusive=True)
     price_override = _positive("electricity_usd_per_kwh", electricity_usd_per_kwh, inclusive=True)
@@ -310,13 +347,19 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
     # A model without a known serving precision raises here (energy.shape_from_row names the field):
     # no bytes-per-weight is assumed unless the caller passes ``precision``.
     shape = en.model_shape(key, precision)
+    if st.moe_only and not shape.is_moe:
+        raise ValueError(f"scenario: {scenario!r} spreads a mixture-of-experts model's experts over many GPUs; "
+                         f"{model!r} is a dense model (use 'reference' or name --n-gpus)")
     hwe = en.hardware_energy(hw)
     eff = calibrated(hw)
+    if n_gpus is None and st.gpus_for(phase):
+        n_gpus = st.gpus_for(phase)
     n = (_as_value_error(en.default_n_gpus, shape, hwe, context=ctx) if n_gpus is None
          else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True)))
+    if data_parallel is None and energy_phase == "decode" and st.decode_data_parallel and n_gpus == st.gpus_for(phase):
+        data_parallel = min(st.decode_data_parallel, n)
     if data_parallel is not None:
         data_parallel = int(_positive("data_parallel", data_parallel, lo=1.0, inclusive=True, hi=n))
-    energy_phase = _ENERGY_PHASE[phase]
     u = u_given if u_given is not None else (st.user_tokens_per_s if batch is None else None)
     dp, limited, cap = data_parallel or 1, "batch", 0
     grid, variants, inter = (), (), ()
@@ -502,28 +545,37 @@ def _tps_draws(case: Case, res: uncertainty.MonteCarloResult) -> np.ndarray:
 
 
 def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", country: str = "CN",
-                         context: int = 2048, batch_per_gpu: int | None = None, draws: int = 2000, seed: int = 0):
+                         context: int = 2048, scenario: str = "deepseek-deployment", batch_per_gpu: int | None = None,
+                         draws: int = 2000, seed: int = 0):
     """DeepSeek's disclosed day of serving (cost.DEEPSEEK_DAY6) against the model's prediction.
 
     The model serves the same day's tokens — 168B output, 608B input of which 56.3% are cache hits —
-    on ``hardware`` at the reference serving point (the reference per-user speed, drawn; ``batch_per_gpu``
-    fixes the decode batch instead), with the Monte Carlo's draws shared across phases
-    (the same seed gives the same draws of every input). Returns one row per quantity: ``quantity``,
-    ``unit``, ``disclosed`` (as published, or derived from published figures: see ``basis``),
-    ``model_low``, ``model_median``, ``model_high`` (90% interval), ``basis``.
+    on ``hardware`` in ``scenario``'s deployment: by default DeepSeek's own (decode on 144 GPUs with one
+    attention replica per GPU over the disclosed 4,989-token average KV, prefill on 32 GPUs over ``context``-token
+    prompts); "reference" serves each phase on the fewest GPUs that hold the weights, decode over ``context``
+    tokens. The per-user speed is drawn (``batch_per_gpu`` fixes the decode batch instead), with the Monte
+    Carlo's draws shared across phases (the same seed gives the same draws of every input). Returns one row per
+    quantity: ``quantity``, ``unit``, ``disclosed`` (as published, or derived from published figures: see
+    ``basis``), ``model_low``, ``model_median``, ``model_high`` (90% interval), ``basis``.
     """
     import pandas as pd
 
     from tokenecon.model.cost import deepseek_anchor, deepseek_day6
 
     D = deepseek_day6()
+    st = _check_scenario(scenario)
 
-    cases = {ph: build_case(model, phase=ph, country=country, hardware=hardware, context=context)
-             for ph in ("output", "input", "cached_input")}
+    def case(ph, **kw):
+        ctx = None if (ph == "output" and st.decode_context) else context
+        return build_case(model, phase=ph, scenario=scenario, country=country, hardware=hardware, context=ctx, **kw)
+
+    cases = {ph: case(ph) for ph in ("output", "input", "cached_input")}
     n = cases["output"].n_gpus
     if batch_per_gpu is not None:
-        cases["output"] = build_case(model, phase="output", country=country, hardware=hardware, context=context,
-                                     batch=batch_per_gpu * n)
+        cases["output"] = case("output", batch=batch_per_gpu * n)
+    out_c, in_c = cases["output"], cases["input"]
+    decode_words = (f"decode on {out_c.n_gpus} GPUs ({out_c.data_parallel} attention replicas) over a "
+                    f"{out_c.context:,}-token KV")
     res = {ph: simulate(c, draws=draws, seed=seed) for ph, c in cases.items()}
     tokens_m = {"output": D.output_tokens_per_day / 1e6,
                 "input": D.input_tokens_per_day * (1 - D.cache_hit_share) / 1e6,
@@ -547,10 +599,11 @@ def deepseek_cross_check(*, model: str = "deepseek-v3", hardware: str = "H800", 
 
     rows = [
         ("Decode throughput per 8-GPU node", "output tokens/s", deepseek_anchor("deepseek_decode_node_tput"), *q(node_decode),
-         "disclosed average per H800 node; model: reference decode point (per-user speed drawn) x 8 GPUs"),
+         f"disclosed average per H800 node; model: {decode_words}, per-user speed drawn, x 8 GPUs"),
         ("Prefill throughput per 8-GPU node, cache hits included", "input tokens/s",
          deepseek_anchor("deepseek_prefill_node_tput"), *q(node_prefill),
-         f"disclosed; model: {1 - D.cache_hit_share:.1%} prefill + {D.cache_hit_share:.1%} cached-input tokens"),
+         f"disclosed; model: {1 - D.cache_hit_share:.1%} prefill + {D.cache_hit_share:.1%} cached-input tokens on "
+         f"{in_c.n_gpus}-GPU instances, {in_c.context:,}-token prompts"),
         ("GPU-hours for the day's tokens, GPUs fully busy", "GPU-hours", D.gpu_hours_per_day, *q(busy_gpu_h),
          f"disclosed: {D.gpus / 8:g} nodes x 8 x 24 h (average fleet, not busy time)"),
         ("GPU-hours for the day's tokens at the drawn utilisation", "GPU-hours", D.gpu_hours_per_day, *q(gpu_h),
@@ -631,14 +684,6 @@ def interactivity_frontier(model: str, hardware: str, *, user_tokens_per_s=None,
                      "tokens_per_s_per_gpu": float(r.tokens_per_s_per_gpu), "power_w_per_gpu": float(r.power_w_per_gpu)})
     return pd.DataFrame(rows, columns=["user_tokens_per_s", "batch", "limited_by", "data_parallel", "n_gpus",
                                        "gpu_j_per_token", "tokens_per_s_per_gpu", "power_w_per_gpu"])
-
-
-#: DeepSeek's disclosed decode deployment (open-infra-index day 6): 144 GPUs (18 nodes) per decode instance,
-#: expert parallelism across them with data-parallel attention, average KV length 4,989 tokens, 20-22 output
-#: tokens/s per user; 14.8k output tokens/s per 8-GPU node on average.
-DEEPSEEK_DECODE_GPUS = 144
-DEEPSEEK_KV_LENGTH = 4989
-DEEPSEEK_USER_TOKENS_PER_S = (20.0, 21.0, 22.0)
 
 
 def deepseek_decode_reproduction(*, mtp_acceptance: float = 0.0, hardware: str = "H800", model: str = "deepseek-v3"):
