@@ -108,3 +108,31 @@ def test_serving_factors_are_read_from_the_calibration_table():
     f = tc.serving_factors()
     assert "busy power" in f["fitted"] and "memory-bandwidth utilisation" in f["tied"]
     assert not set(f["fitted"]) & set(f["tied"])
+
+
+def test_step_against_latency_and_the_saturation_runs():
+    """The step-time check per GPU (median ratio error by hand from the per-run ratios) and the saturation table's
+    rows (one per DeepSeek-V3.1 lm-arena run on B200, batch ascending)."""
+    from tokenecon.model import calibration as cal
+
+    pvm = tc.serving_ratios()
+    lat = tc.step_against_latency(pvm).set_index("GPU")
+    b = pvm[pvm.hardware == "B200"]
+    r = b.predicted_decode_step_s / b.measured_median_itl_s
+    assert lat.loc["B200", "median ratio error"] == pytest.approx(np.median(np.maximum(r, 1 / r)))
+    assert lat.loc["B200", "runs"] == len(b) and (lat["median ratio error"] < 1.3).all()
+    sat = tc.saturation_runs(pvm)
+    assert len(sat) == 11 and sat.batch.is_monotonic_increasing
+    last = sat.iloc[-1]
+    assert last["measured time per token (ms)"] == pytest.approx(1e3 * 3007.508 / 9021.119, rel=1e-4)
+    assert last["time outside decode steps"] == pytest.approx(1 - last["measured median step (ms)"]
+                                                              / last["measured time per token (ms)"])
+    assert cal.ratio_error(last["model decode step (ms)"], last["measured median step (ms)"]) < 1.1
+
+
+def test_the_large_batch_gap_is_explained_from_the_run():
+    from tokenecon.analysis import energy_frontier as ef
+
+    c = ef.outside_figures_comparison().set_index("figure_id")
+    why = c.loc["mlenergy_dsv31_b200_b3072", "why"]
+    assert "(170 ms)" in why and "(186 ms)" in why and "44% of the run's time per token (333 ms)" in why

@@ -231,3 +231,27 @@ def test_bootstrap_refits_vary_only_the_fitted_factors_and_bracket_the_fit():
     h100 = efficiency.bootstrap_factors("H100")
     assert len(h20) == len(h100) == cal.BOOTSTRAP_REPLICATES
     assert h20[0].busy_power_w == pytest.approx(h100[0].busy_power_w * 400 / 700)
+
+
+def test_decode_step_is_the_public_roofline_step_and_checks_against_latency():
+    """The decode step each run is checked against (ML.ENERGY's median inter-token latency) is the roofline's step at
+    the run's batch and mean context (second method: energy.roofline by name); on the DeepSeek-V3.1 run at batch
+    3,008 it is within 10% of the measured 185.5 ms, while 44% of that run's time per token (3,008 / 9,021 tokens/s
+    = 333 ms) passes outside decode steps."""
+    m = data.load("energy_measurements")
+    assert m.loc[m.dataset == "mlenergy_v3", "median_itl_ms"].notna().all()
+    assert m.loc[m.dataset == "h200_probe", "median_itl_ms"].isna().all()
+    run = m[(m.model == "deepseek-v3.1") & (m.batch > 3000)].reset_index(drop=True)
+    assert len(run) == 1 and run.median_itl_ms.iloc[0] == pytest.approx(185.5, abs=0.1)
+    w = cal.prepare(run, data.load("models"), data.load("hardware"), data.load("gpu_energy_probe"))
+    step = float(cal.decode_step_s(w, efficiency.calibrated("B200"))[0])
+    r = run.iloc[0]
+    ctx = cal.TASK_INPUT_TOKENS[r.task] + r.avg_output_tokens / 2
+    by_name = en.roofline(en.model_shape("deepseek-v3.1"), en.hardware_energy("B200"), batch=r.batch, context=ctx,
+                          n_gpus=8, efficiency=efficiency.calibrated("B200"))
+    assert step == pytest.approx(float(by_name.step_time_s), rel=1e-9)
+    assert abs(step / 0.1855 - 1) < 0.1
+    pvm = cal.predicted_vs_measured(out_of_sample=False).set_index("measurement_id")
+    assert pvm.loc[r.measurement_id, "outside_decode_share"] == pytest.approx(1 - 0.1855 / (r.batch / r.tokens_per_s),
+                                                                             rel=1e-3)
+    assert pvm.loc[r.measurement_id, "outside_decode_share"] == pytest.approx(0.44, abs=0.01)

@@ -512,6 +512,41 @@ def errors_at_speed(pvm: pd.DataFrame, speeds=(serving.USER_TOKENS_PER_S[0], ser
                                        "leaving the model out", "median pred/meas"])
 
 
+def step_against_latency(pvm: pd.DataFrame) -> pd.DataFrame:
+    """Per GPU type, the model's decode step time against ML.ENERGY's median inter-token latency (a check on time
+    alone: nothing is fitted to the latency): runs, median ratio error, median predicted over measured, and the
+    median share of each sequence's time per token spent outside a typical decode step."""
+    rows = []
+    for gpu, g in pvm.dropna(subset=["measured_median_itl_s", "predicted_decode_step_s"]).groupby("hardware"):
+        r = g.predicted_decode_step_s / g.measured_median_itl_s
+        rows.append({"GPU": gpu, "runs": len(g),
+                     "median ratio error": float(np.median(calibration.ratio_error(g.predicted_decode_step_s,
+                                                                                   g.measured_median_itl_s))),
+                     "median pred/meas": float(np.median(r)),
+                     "time outside decode steps (median)": float(np.median(g.outside_decode_share))})
+    return pd.DataFrame(rows, columns=["GPU", "runs", "median ratio error", "median pred/meas",
+                                       "time outside decode steps (median)"])
+
+
+#: The runs the saturation table shows: DeepSeek-V3.1 on 8 B200 (ML.ENERGY's largest MoE, batch 8 to ~3,000).
+SATURATION_MODEL, SATURATION_HARDWARE, SATURATION_TASK = "deepseek-v3.1", "B200", "lm-arena-chat"
+
+
+def saturation_runs(pvm: pd.DataFrame, model: str = SATURATION_MODEL, hardware: str = SATURATION_HARDWARE,
+                    task: str = SATURATION_TASK) -> pd.DataFrame:
+    """One model's runs across batch: measured and predicted J/token and decode step, the measured time per token
+    of a sequence (batch over tokens/s) and the share of it outside a typical decode step - what separates a
+    step model that is right about the step from a J/token that is not."""
+    g = pvm[(pvm.model == model) & (pvm.hardware == hardware) & (pvm.task == task)].sort_values("batch")
+    return pd.DataFrame({
+        "batch": g.batch.to_numpy(),
+        "measured J/token": g.measured_j_per_token.to_numpy(), "model J/token": g.predicted_j_per_token.to_numpy(),
+        "measured median step (ms)": 1e3 * g.measured_median_itl_s.to_numpy(),
+        "model decode step (ms)": 1e3 * g.predicted_decode_step_s.to_numpy(),
+        "measured time per token (ms)": 1e3 * (g.batch / g.measured_tokens_per_s).to_numpy(),
+        "time outside decode steps": g.outside_decode_share.to_numpy()})
+
+
 def deployment_comparison(s: Setup, model: str = MOE, hardware: str = "H800",
                           scenarios=("reference", "deepseek-deployment")) -> pd.DataFrame:
     """A mixture-of-experts model on ``hardware`` served on the fewest GPUs that hold it ("reference") and as

@@ -162,6 +162,17 @@ def predict(work: _Work, eff: Efficiency, rows=slice(None), throughput: bool = F
     return (j, 1.0 / s_per_tok) if throughput else j
 
 
+def decode_step_s(work: _Work, eff: Efficiency, rows=slice(None)) -> np.ndarray:
+    """The model's decode step time (s) at each prepared measurement's batch and mean context: what ML.ENERGY's
+    median inter-token latency measures (a typical step, not the prefill and waits between steps), so it checks the
+    step model on time alone, with nothing fitted to it."""
+    kw = dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
+              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
+              n_moe_layers=work.moe_layers[rows])
+    tok, f, by = (a[rows] for a in work.dec)
+    return en.step_time_energy(tok, f, by, sequences=tok / work.dp[rows], **kw)[0]
+
+
 def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows=slice(None),
         start: Efficiency | None = None) -> Efficiency:
     """Least-squares fit of ``params`` (log errors) on the selected rows; other fields from ``base``.
@@ -299,8 +310,11 @@ def predicted_vs_measured(out_of_sample: bool = True) -> pd.DataFrame:
 
     Columns: measurement_id, dataset, regime, model, hardware, precision, task, num_gpus, batch,
     measured_j_per_token, predicted_j_per_token (stored calibrated factors), measured_tokens_per_s,
-    predicted_tokens_per_s, ratio_error, and with ``out_of_sample`` also predicted_j_per_token_out_of_sample
-    (ML.ENERGY: factors refitted without that model; probe: without that point; ~1 s).
+    predicted_tokens_per_s, ratio_error, measured_median_itl_s (ML.ENERGY's median inter-token latency),
+    predicted_decode_step_s (:func:`decode_step_s`), outside_decode_share (the share of each sequence's time per
+    output token spent outside a typical decode step: 1 − median ITL × tokens/s ÷ batch), and with
+    ``out_of_sample`` also predicted_j_per_token_out_of_sample (ML.ENERGY: factors refitted without that model;
+    probe: without that point; ~1 s).
     """
     from tokenecon import data
 
@@ -320,6 +334,9 @@ def predicted_vs_measured(out_of_sample: bool = True) -> pd.DataFrame:
             "measured_tokens_per_s": g["tokens_per_s"], "predicted_tokens_per_s": tps,
         })
         out["ratio_error"] = ratio_error(j, g["j_per_token"].to_numpy(float))
+        out["measured_median_itl_s"] = g["median_itl_ms"].to_numpy(float) / 1e3
+        out["predicted_decode_step_s"] = decode_step_s(w, eff) if regime == "serving" else np.nan
+        out["outside_decode_share"] = 1.0 - out["measured_median_itl_s"] * g["tokens_per_s"] / g["batch"].clip(lower=1.0)
         if out_of_sample:
             oos = np.full(len(g), np.nan)
             if regime == "probe":

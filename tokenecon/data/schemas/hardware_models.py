@@ -464,7 +464,7 @@ def build_energy_measurements(raw_dir: Path) -> pd.DataFrame:
     require_columns(ml, MLENERGY_RAW, [
         "task", "model_id", "weight_precision", "gpu_model", "num_gpus", "tensor_parallel", "expert_parallel",
         "data_parallel", "max_num_seqs", "avg_batch_size", "avg_output_len", "output_throughput_tokens_per_sec",
-        "avg_power_watts", "energy_per_token_joules"])
+        "avg_power_watts", "energy_per_token_joules", "median_itl_ms", "p90_itl_ms"])
     ml = ml[ml["model_id"].isin(MLENERGY_MODELS) & ml["task"].isin(MLENERGY_TASKS)].copy()
     # A few configurations were run twice: number the repeats in file order (":r2").
     rep = ml.groupby(["task", "model_id", "gpu_model", "tensor_parallel", "expert_parallel", "data_parallel",
@@ -491,6 +491,8 @@ def build_energy_measurements(raw_dir: Path) -> pd.DataFrame:
         "tokens_per_s": ml["output_throughput_tokens_per_sec"].astype(float),
         "power_w": ml["avg_power_watts"].astype(float),
         "j_per_token": ml["energy_per_token_joules"].astype(float),
+        "median_itl_ms": ml["median_itl_ms"].astype(float),
+        "p90_itl_ms": ml["p90_itl_ms"].astype(float),
         "boundary": "gpu_board",
         "source": "ml-energy/leaderboard@0cd52dab public/data/tasks/" + ml["task"] + ".json",
     })
@@ -516,6 +518,8 @@ def build_energy_measurements(raw_dir: Path) -> pd.DataFrame:
         "tokens_per_s": pr["tokens_per_s"].astype(float),
         "power_w": pr["watts"].astype(float),
         "j_per_token": pr["j_per_token"].astype(float),
+        "median_itl_ms": float("nan"),
+        "p90_itl_ms": float("nan"),
         "boundary": "gpu_board",
         "source": "shared/sources/gpu/h200_energy_probe_1.json (decode)",
     })
@@ -552,6 +556,9 @@ ENERGY_MEASUREMENTS = Table(
         Column("power_w", "float", "Average GPU power summed over the instance's GPUs", "W", 0),
         Column("j_per_token", "float", "GPU board joules per output token (ML.ENERGY: prefill energy included)",
                "J/token", 0),
+        Column("median_itl_ms", "float", "Median inter-token latency of a request (ML.ENERGY): the time of a "
+               "typical decode step", "ms", 0, nullable=True),
+        Column("p90_itl_ms", "float", "90th-percentile inter-token latency (ML.ENERGY)", "ms", 0, nullable=True),
         Column("boundary", "str", "Energy boundary", allowed=("gpu_board",)),
         Column("source", "str", "File the row comes from"),
     ),

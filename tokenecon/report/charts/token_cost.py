@@ -220,6 +220,23 @@ def ratio_against_batch(pvm: pd.DataFrame, dec: pd.DataFrame):
     return _show(fig)
 
 
+def saturation(sat: pd.DataFrame, model_name: str, hardware: str, n_gpus: int):
+    """One model's measured time per token and median decode step against batch, beside the model's decode step."""
+    fig, ax = plt.subplots()
+    ax.plot(sat.batch, sat["measured time per token (ms)"], marker="o", label="measured: time per output token of a sequence")
+    ax.plot(sat.batch, sat["measured median step (ms)"], marker="s", label="measured: median inter-token latency (a decode step)")
+    ax.plot(sat.batch, sat["model decode step (ms)"], marker="^", ls="--", label="model: decode step")
+    _loglog(ax, fontsize=8)
+    last = sat.iloc[-1]
+    plotting.finish(ax, title=f"{model_name} on {n_gpus} x {hardware} (ML.ENERGY, vLLM): step time against batch",
+                    xlabel="Concurrent sequences (batch)", ylabel="Time (ms)",
+                    takeaway=f"At batch {last.batch:,.0f} the model's decode step ({last['model decode step (ms)']:.0f} ms) is close "
+                             f"to the measured median step ({last['measured median step (ms)']:.0f} ms), but a sequence waits "
+                             f"{last['measured time per token (ms)']:.0f} ms per token: {last['time outside decode steps']:.0%} of "
+                             "its time passes outside decode steps.", data=sat)
+    return _show(fig)
+
+
 def carbon(case, c: dict, regions=("CN", "US")):
     """CO2 per million output tokens on each grid, median and 90% interval."""
     g = c["g"]
