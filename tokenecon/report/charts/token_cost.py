@@ -20,8 +20,25 @@ def _show(fig):
     return fig
 
 
+def _plain(v, _pos=None) -> str:
+    """A log-axis tick as a plain number (1,000 and 0.2, not 10³ and 2×10⁻¹)."""
+    return f"{v:,.0f}" if v >= 1 else f"{v:.2g}"
+
+
+def _minor(v, _pos=None) -> str:
+    """Minor log ticks labelled only at 2 and 5 times a power of ten (so a short axis still reads)."""
+    mant = v / 10 ** np.floor(np.log10(v)) if v > 0 else 0
+    return _plain(v) if round(mant) in (2, 5) and abs(mant - round(mant)) < 1e-6 else ""
+
+
 def _loglog(ax, **legend):
-    ax.set_xscale("log"); ax.set_yscale("log"); ax.legend(**legend)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_xscale("log"); ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(_plain))
+        axis.set_minor_formatter(FuncFormatter(_minor))
+    ax.legend(**legend)
 
 
 def energy_against_batch(case, curves: pd.DataFrame, measured: pd.DataFrame, fall: float):
