@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tokenecon import data
 from tokenecon.analysis import token_cost_report as tc
 from tokenecon.estimate import Estimate
 from tokenecon.model import serving
@@ -136,3 +137,21 @@ def test_the_large_batch_gap_is_explained_from_the_run():
     c = ef.outside_figures_comparison().set_index("figure_id")
     why = c.loc["mlenergy_dsv31_b200_b3072", "why"]
     assert "(170 ms)" in why and "(186 ms)" in why and "44% of the run's time per token (333 ms)" in why
+
+
+def test_memory_against_runs_by_hand():
+    """The memory model against what ML.ENERGY's engine held: Qwen3-235B bf16 on 4 B200 at an average 3,765
+    sequences, against the largest batch that fits by hand (4 x 180 GB x 0.9, less the weights and 4 x 2 GB, over
+    the KV of one sequence at 200 + 874/2 tokens)."""
+    from tokenecon.model import energy as en
+
+    mem = tc.memory_against_runs()
+    assert len(mem) == (data.load("energy_measurements").dataset == "mlenergy_v3").sum()
+    r = mem[(mem.model == "qwen3-235b-a22b") & (mem.hardware == "B200") & (mem.batch > 3700) & (mem.batch < 3800)]
+    assert len(r) == 1
+    r = r.iloc[0]
+    shape = en.model_shape("qwen3-235b-a22b", "bf16")
+    per_seq = shape.kv_bytes_per_token * r["assumed context"]
+    fits = int((4 * 180e9 * 0.9 - shape.weight_bytes_total - 4 * 2e9) // per_seq)
+    assert r["largest batch that fits"] == fits
+    assert r["held over fits"] == pytest.approx(r.batch / fits) and r["held over fits"] > 2

@@ -512,6 +512,25 @@ def errors_at_speed(pvm: pd.DataFrame, speeds=(serving.USER_TOKENS_PER_S[0], ser
                                        "leaving the model out", "median pred/meas"])
 
 
+def memory_against_runs() -> pd.DataFrame:
+    """Every ML.ENERGY run beside the memory model: the largest batch that fits at the run's assumed mean context
+    (task input length + half the output, as the calibration assumes) on its GPUs, and the ratio of the batch the
+    engine actually held to it (above 1: the engine held more than the model allows, so the model's memory limit
+    is conservative there - an 8-bit KV cache or shorter prompts than assumed would explain it)."""
+    m = data.load("energy_measurements")
+    m = m[m.dataset == "mlenergy_v3"]
+    rows = []
+    for _, r in m.iterrows():
+        shape, hw = energy.model_shape(r.model, r.precision), energy.hardware_energy(r.hardware)
+        ctx = calibration.TASK_INPUT_TOKENS[r.task] + r.avg_output_tokens / 2
+        cap = energy.max_feasible_batch(shape, hw, n_gpus=int(r.num_gpus), context=ctx,
+                                        data_parallel=int(r.data_parallel))
+        rows.append({"measurement_id": r.measurement_id, "model": r.model, "hardware": r.hardware,
+                     "batch": r.batch, "assumed context": ctx, "largest batch that fits": cap,
+                     "held over fits": r.batch / cap if cap else np.inf})
+    return pd.DataFrame(rows)
+
+
 def step_against_latency(pvm: pd.DataFrame) -> pd.DataFrame:
     """Per GPU type, the model's decode step time against ML.ENERGY's median inter-token latency (a check on time
     alone: nothing is fitted to the latency): runs, median ratio error, median predicted over measured, and the
