@@ -254,6 +254,7 @@ def test_deepseek_deployment_serves_prefill_and_decode_on_their_own_instances():
     inp = serving.build_case("deepseek-v3", phase="input", scenario="deepseek-deployment")
     assert (out.hardware, out.n_gpus, out.data_parallel, out.context) == ("H800", 144, 144, 4989)
     assert (inp.n_gpus, inp.context) == (32, 2048)
+    assert inp.batch == 32 and "batch 32," in inp.describe()  # the prompts per step it is priced at
     # one 2,048-token prompt per GPU per step
     assert inp.point.tokens_per_second_per_gpu == pytest.approx(float(en.tokens_per_second_per_gpu(
         "deepseek-v3", "H800", batch=32, context=2048, phase="prefill", n_gpus=32)))
@@ -297,3 +298,13 @@ def test_deepseek_cross_check_uses_the_deployment_by_default():
     assert "32-GPU instances" in df.loc["Prefill throughput per 8-GPU node, cache hits included", "basis"]
     ref = serving.deepseek_cross_check(draws=300, scenario="reference").set_index("quantity")
     assert "decode on 16 GPUs" in ref.loc["Decode throughput per 8-GPU node", "basis"]
+
+
+def test_every_limit_has_words():
+    """Each limit bound_of can return has its words; the power limit names the board's TDP."""
+    from tokenecon.model import energy as en
+
+    assert set(en.BOUND_WORDS) == {"compute", "memory", "power", "network", "overhead"}
+    c = serving.build_case("deepseek-v3", phase="output")
+    assert c.bound_words().startswith(c.bound + "-bound")
+    assert "700 W limit" in en.BOUND_WORDS["power"].format(tdp=700.0)

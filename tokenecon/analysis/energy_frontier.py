@@ -52,24 +52,20 @@ WHY = {
 
 def _saturation_words(row) -> str:
     """Why the package is far below a measured large-batch run: its decode step against the run's median
-    inter-token latency, and the share of the run's time per token outside decode steps (numbers from the data)."""
-    from tokenecon import data
+    inter-token latency, and the share of the run's time per token outside decode steps (the calibration's
+    predicted-against-measured row of that run)."""
     from tokenecon.model import calibration as cal
-    from tokenecon.model.efficiency import calibrated
 
-    m = data.load("energy_measurements")
-    g = m[m["measurement_id"] == row["measurement_id"]].reset_index(drop=True)
-    w = cal.prepare(g, data.load("models"), data.load("hardware"), data.load("gpu_energy_probe"))
-    step = float(cal.decode_step_s(w, calibrated(str(g["hardware"].iloc[0])))[0])
-    itl = float(g["median_itl_ms"].iloc[0]) / 1e3
-    per_token = float(g["batch"].iloc[0] / g["tokens_per_s"].iloc[0])
+    r = cal.predicted_vs_measured(out_of_sample=False).set_index("measurement_id").loc[row["measurement_id"]]
+    step, itl = float(r["predicted_decode_step_s"]), float(r["measured_median_itl_s"])
+    per_token = float(r["batch"] / r["measured_tokens_per_s"])
     gap = step / itl - 1
     close = f"within {abs(gap):.0%} of" if abs(gap) < 0.2 else f"{abs(gap):.0%} {'above' if gap > 0 else 'below'}"
     return (f"the model's decode step at this batch ({step * 1e3:.0f} ms) is {close} the run's median inter-token "
-            f"latency ({itl * 1e3:.0f} ms), but {1 - itl / per_token:.0%} of the run's time per token "
+            f"latency ({itl * 1e3:.0f} ms), but {float(r['outside_decode_share']):.0%} of the run's time per token "
             f"({per_token * 1e3:.0f} ms) passes outside decode steps - prefill bursts, scheduling and preemption as the "
             "engine nears its memory limit - which a step model does not carry; at somewhat smaller batches its "
-            "per-sequence time, one value fitted over every B200 model, is also short for this model")
+            f"per-sequence time, one value fitted over every {r['hardware']} model, is also short for this model")
 
 
 #: Outside figures whose explanation is computed from the measurement itself (figure_id -> function of the row).

@@ -38,6 +38,9 @@ MOE, DENSE = "deepseek-v3", "llama-3.1-405b"
 PROBE_TARGET_PCT = 25.0
 SERVING_TARGET_RATIO_IN_SAMPLE = 1.3
 SERVING_TARGET_RATIO = 1.5
+#: The relative error beyond which the serving fit's robust loss stops counting an error as its square (its
+#: scale, in log units, as a ratio: exp(0.2) − 1 ≈ 22%).
+ROBUST_ERROR_SCALE = float(np.expm1(calibration.ROBUST_SCALE))
 #: Bars the tornado shows at least (more when the electricity price ranks lower, so the takeaway names a bar shown).
 TORNADO_BARS = 10
 _OVERRIDES = ("utilisation", "pue", "electricity_usd_per_kwh", "gpu_price_usd", "life_years", "user_tokens_per_s")
@@ -566,6 +569,20 @@ def saturation_runs(pvm: pd.DataFrame, model: str = SATURATION_MODEL, hardware: 
         "time outside decode steps": g.outside_decode_share.to_numpy()})
 
 
+def saturation_summary(sat: pd.DataFrame) -> dict:
+    """What the report says of :func:`saturation_runs`: at the largest batch, the J/token measured and modelled,
+    the gap between the model's decode step and the measured one, and the share of time outside decode steps;
+    between batch 500 and the largest, the range of model step over measured step."""
+    last = sat.iloc[-1]
+    ratio = sat["model decode step (ms)"] / sat["measured median step (ms)"]
+    mid = (sat.batch > 500) & (sat.batch < sat.batch.max())
+    return {"batch": float(last.batch), "model_j": float(last["model J/token"]),
+            "measured_j": float(last["measured J/token"]), "step_gap": float(abs(ratio.iloc[-1] - 1)),
+            "outside": float(last["time outside decode steps"]),
+            "mid_batches": (float(sat.batch[mid].min()), float(sat.batch[mid].max())),
+            "mid_step_ratio": (float(ratio[mid].min()), float(ratio[mid].max()))}
+
+
 def deployment_comparison(s: Setup, model: str = MOE, hardware: str = "H800",
                           scenarios=("reference", "deepseek-deployment")) -> pd.DataFrame:
     """A mixture-of-experts model on ``hardware`` served on the fewest GPUs that hold it ("reference") and as
@@ -580,11 +597,20 @@ def deployment_comparison(s: Setup, model: str = MOE, hardware: str = "H800",
             rows.append({"deployment": serving.SCENARIO_NAMES.get(scen, scen), "tokens": phase.replace("_", " "),
                          "GPUs per instance": c.n_gpus,
                          "attention replicas": c.data_parallel if phase == "output" else 1,
-                         "context": c.context, "batch": c.batch if phase == "output" else c.n_gpus,
+                         "context": c.context, "batch": c.batch,
                          "tok/s per GPU": c.point.tokens_per_second_per_gpu, "bound": c.bound,
                          "GPU J/token": r.estimate("gpu_j_per_token").central, "total (USD/M)": t.central,
                          "total p05": t.low, "total p95": t.high})
     return pd.DataFrame(rows)
+
+
+def deployment_contrast(dep: pd.DataFrame, scenarios=("reference", "deepseek-deployment")) -> dict:
+    """The rows of :func:`deployment_comparison` the report compares: (scenario, phase) -> row, and the ratio of
+    the decode KV lengths (the deployment's over the reference's)."""
+    rows = {(scen, ph): dep[(dep.deployment == serving.SCENARIO_NAMES.get(scen, scen)) & (dep.tokens == ph)].iloc[0]
+            for scen in scenarios for ph in ("input", "output")}
+    ref, dsk = scenarios
+    return {"rows": rows, "kv_ratio": float(rows[(dsk, "output")]["context"] / rows[(ref, "output")]["context"])}
 
 
 def ratio_error_by_batch_decile(pvm: pd.DataFrame) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def compute(args) -> dict:
                                             "other_usd_per_mtok", "electricity_share", "facility_kwh_per_mtok",
                                             "gpu_j_per_token", "facility_j_per_token", "usd_per_gpu_hour")}
         d = {k: _q(v) for k, v in est.items()}
-        d["batch"] = case.batch if ph != "input" else case.n_gpus
+        d["batch"] = case.batch  # prefill: prompts per step (one per GPU)
         d["n_gpus"] = case.n_gpus  # GPUs of this phase's instance (a deployment may size prefill and decode apart)
         d["context"] = case.context
         d["tokens_per_second_per_gpu"] = case.point.tokens_per_second_per_gpu

@@ -142,13 +142,18 @@ def prepare(meas: pd.DataFrame, models: pd.DataFrame, hardware: pd.DataFrame, pr
                  pre_seqs, np.maximum(meas["batch"].to_numpy(float), 1.0), meas["data_parallel"].to_numpy(float))
 
 
+def _step_kwargs(work: _Work, eff: Efficiency, rows) -> dict:
+    """The hardware constants and factors :func:`energy.step_time_energy` needs for the selected measurements."""
+    return dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
+                idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
+                n_moe_layers=work.moe_layers[rows])
+
+
 def predict(work: _Work, eff: Efficiency, rows=slice(None), throughput: bool = False):
     """Predicted GPU J per output token for the prepared measurements (``rows`` selects a subset).
 
     With ``throughput=True`` returns (J/token, output tokens/s of the instance)."""
-    kw = dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
-              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
-              n_moe_layers=work.moe_layers[rows])
+    kw = _step_kwargs(work, eff, rows)
     tok, f, by = (a[rows] for a in work.dec)
     t_dec, e_dec, _, _ = en.step_time_energy(tok, f, by, sequences=tok / work.dp[rows], **kw)
     j = e_dec / tok
@@ -166,11 +171,8 @@ def decode_step_s(work: _Work, eff: Efficiency, rows=slice(None)) -> np.ndarray:
     """The model's decode step time (s) at each prepared measurement's batch and mean context: what ML.ENERGY's
     median inter-token latency measures (a typical step, not the prefill and waits between steps), so it checks the
     step model on time alone, with nothing fitted to it."""
-    kw = dict(n_gpus=work.n[rows], peak_flops=work.peak[rows], bandwidth=work.bw[rows], tdp_w=work.tdp[rows],
-              idle_w=work.idle[rows], j_per_flop=work.jf[rows], j_per_byte=work.jb[rows], efficiency=eff,
-              n_moe_layers=work.moe_layers[rows])
     tok, f, by = (a[rows] for a in work.dec)
-    return en.step_time_energy(tok, f, by, sequences=tok / work.dp[rows], **kw)[0]
+    return en.step_time_energy(tok, f, by, sequences=tok / work.dp[rows], **_step_kwargs(work, eff, rows))[0]
 
 
 def fit(work: _Work, params=SERVING_PARAMS, base: Efficiency | None = None, rows=slice(None),

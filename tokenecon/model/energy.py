@@ -504,6 +504,17 @@ def roofline(shape: ModelShape, hw: HardwareEnergy, *, batch, context, phase: st
     )
 
 
+#: What each limit of :func:`bound_of` means, in words for a report ({tdp} is the board's power limit in W).
+BOUND_WORDS = {
+    "compute": "compute-bound (the tensor cores set the pace)",
+    "memory": "memory-bound (reading the weights and the KV cache sets the pace)",
+    "power": ("power-bound (while the step's kernels run, the board is held at its {tdp:.0f} W limit; the fixed "
+              "per-step overheads between them draw less, so the average is lower)"),
+    "network": "network-bound (the expert exchange between nodes sets the pace)",
+    "overhead": "overhead-bound (the fixed, per-layer and per-sequence time of the serving engine sets the pace)",
+}
+
+
 def bound_of(result: StepResult, tdp_w: float) -> str:
     """What limits a (scalar) step: the largest of "compute", "memory", "power" (the board's power cap: the step's
     dynamic energy over its headroom above idle and busy power), "network" (the cross-node expert all-to-all,

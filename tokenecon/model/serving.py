@@ -75,7 +75,8 @@ SCENARIOS: dict[str, str] = {
 
 #: Scenario name -> short name in words (tables and chart labels).
 SCENARIO_NAMES = {"reference": "reference (fewest GPUs per instance)", "small-batch": "small batch",
-                  "deepseek-deployment": "DeepSeek's deployment (32-GPU prefill, 144-GPU decode)"}
+                  "deepseek-deployment": (f"DeepSeek's deployment ({DEEPSEEK_PREFILL_GPUS}-GPU prefill, "
+                                          f"{DEEPSEEK_DECODE_GPUS}-GPU decode)")}
 
 
 @dataclass(frozen=True)
@@ -247,11 +248,17 @@ class Case:
     point: uncertainty.ServingPoint
     dists: dict
     electricity_usd_per_kwh: float
-    bound: str  # "power" (at the board limit), else the largest of "compute", "memory", "network", "overhead"
+    bound: str  # the longest of "compute", "memory", "power", "network", "overhead" (energy.bound_of)
     user_tokens_per_s: float | None = None  # per-user speed that set the batch (central), None for a fixed batch
     data_parallel: int = 1
     limited_by: str = "batch"  # "latency", "memory" (the KV pool), or "batch" (fixed by the caller/scenario)
     max_memory_batch: int = 0
+
+    def bound_words(self) -> str:
+        """What limits the step, in words (:data:`tokenecon.model.energy.BOUND_WORDS`)."""
+        from tokenecon.model.energy import BOUND_WORDS
+
+        return BOUND_WORDS[self.bound].format(tdp=self.point.tdp_w)
 
     def describe(self) -> str:
         speed = (f" ({self.user_tokens_per_s:g} tokens/s per user, {self.limited_by}-limited)"
@@ -352,12 +359,13 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
                          f"{model!r} is a dense model (use 'reference' or name --n-gpus)")
     hwe = en.hardware_energy(hw)
     eff = calibrated(hw)
-    if n_gpus is None and st.gpus_for(phase):
+    sized_by_scenario = n_gpus is None and st.gpus_for(phase) is not None
+    if sized_by_scenario:
         n_gpus = st.gpus_for(phase)
     n = (_as_value_error(en.default_n_gpus, shape, hwe, context=ctx) if n_gpus is None
          else int(_positive("n_gpus", n_gpus, lo=1.0, inclusive=True)))
-    if data_parallel is None and energy_phase == "decode" and st.decode_data_parallel and n_gpus == st.gpus_for(phase):
-        data_parallel = min(st.decode_data_parallel, n)
+    if data_parallel is None and energy_phase == "decode" and sized_by_scenario and st.decode_data_parallel:
+        data_parallel = st.decode_data_parallel
     if data_parallel is not None:
         data_parallel = int(_positive("data_parallel", data_parallel, lo=1.0, inclusive=True, hi=n))
     u = u_given if u_given is not None else (st.user_tokens_per_s if batch is None else None)
@@ -408,13 +416,13 @@ def build_case(model: str, *, phase: str = "output", scenario: str = "reference"
             _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=b, context=ctx, data_parallel=dp)
         else:
             b = st.batch_per_gpu * n if batch is None else int(_positive("batch", batch, lo=1.0, inclusive=True))
-        step_batch = n if energy_phase == "prefill" else b
         step_ctx = max(ctx, 1) if energy_phase == "prefill" else ctx
         if energy_phase == "prefill":
-            _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=step_batch, context=step_ctx, phase="prefill")
+            b = n  # one prompt per GPU per step: what a prefill case is priced at (and says it is)
+            _as_value_error(en.check_memory, shape, hwe, n_gpus=n, batch=b, context=step_ctx, phase="prefill")
 
         def step(e):
-            return _as_value_error(en.token_energy, key, hw, batch=step_batch, context=step_ctx, phase=energy_phase,
+            return _as_value_error(en.token_energy, key, hw, batch=b, context=step_ctx, phase=energy_phase,
                                    precision=precision, n_gpus=n, data_parallel=dp if energy_phase == "decode" else 1,
                                    efficiency=e, mtp_acceptance=mtp if energy_phase == "decode" else 0.0)
 
